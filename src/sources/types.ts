@@ -12,6 +12,13 @@ export interface ReadOptions {
   recover?: boolean;
   /** Abort long reads (Ctrl-C). */
   signal?: AbortSignal;
+  /** Readers that hold the event's native XML (EVTX) attach it as `EventWithXml.xml`. */
+  xml?: boolean;
+}
+
+/** An event with its native XML rendering attached (only when `ReadOptions.xml` was asked). */
+export interface EventWithXml extends Event {
+  xml?: string;
 }
 
 /** One item of a reader's stream: an event, or the issues of a record that could not be read. */

@@ -1,0 +1,117 @@
+/**
+ * @module cli/io
+ * Terminal plumbing for commands: the output sink (stdout or `-o FILE`, with backpressure and
+ * quiet handling of a closed pipe), progress on a TTY, and issue printing.
+ */
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
+import type { Issue } from '../core/issue.js';
+import { renderIssue } from '../core/issue.js';
+import type { Progress } from '../core/log.js';
+
+export const EXIT = {
+  ok: 0,
+  fatal: 1,
+  usage: 2,
+  /** The work finished, but some evidence, records or rules could not be read (see stderr). */
+  partial: 3,
+  /** `--fail-on LEVEL`: findings at or above that level were produced. */
+  findings: 4,
+} as const;
+
+export interface OutputSink {
+  write(text: string): Promise<void>;
+  close(): Promise<void>;
+  /** True once the reader went away (e.g. `| head`): producers may stop early. */
+  readonly closed: boolean;
+}
+
+export function openOutput(file: string | undefined): OutputSink {
+  const stream: Writable = file ? createWriteStream(file) : process.stdout;
+  let closed = false;
+  let failure: Error | undefined;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') closed = true;
+    else failure = e;
+  });
+  return {
+    get closed() {
+      return closed;
+    },
+    async write(text: string) {
+      if (failure) throw failure;
+      if (closed || !text) return;
+      if (!stream.write(text)) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            stream.off('drain', done);
+            stream.off('error', done);
+            stream.off('close', done);
+            resolve();
+          };
+          stream.on('drain', done);
+          stream.on('error', done);
+          stream.on('close', done);
+        });
+      }
+    },
+    async close() {
+      if (file) await new Promise<void>((resolve) => stream.end(resolve));
+      if (failure) throw failure;
+    },
+  };
+}
+
+/** A progress line on stderr, only when stderr is a terminal; redraws at most ~10 times a second. */
+export function terminalProgress(enabled: boolean): Progress {
+  if (!enabled || !process.stderr.isTTY) return { start() {}, advance() {}, done() {} };
+  let total = 0;
+  let done = 0;
+  let label = '';
+  let last = 0;
+  const t0 = Date.now();
+  const draw = (force: boolean) => {
+    const now = Date.now();
+    if (!force && now - last < 100) return;
+    last = now;
+    const pct = total ? Math.min(100, (100 * done) / total) : 0;
+    const secs = (now - t0) / 1000;
+    const rate = secs > 0 ? done / 1048576 / secs : 0;
+    process.stderr.write(
+      `\r${label}: ${pct.toFixed(1)}%  ${(done / 1048576).toFixed(1)} MiB  ${rate.toFixed(1)} MiB/s   `,
+    );
+  };
+  return {
+    start(t, l) {
+      total = t;
+      label = l;
+      draw(true);
+    },
+    advance(n) {
+      done += n;
+      draw(false);
+    },
+    done() {
+      draw(true);
+      process.stderr.write('\n');
+    },
+  };
+}
+
+/** Print issues to stderr, at most `limit` of them, then a count of the rest. */
+export function printIssues(issues: readonly Issue[], limit = 50): void {
+  for (const i of issues.slice(0, limit)) process.stderr.write(`  ${renderIssue(i)}\n`);
+  if (issues.length > limit) {
+    process.stderr.write(`  ... and ${issues.length - limit} more (use --all-issues to list every one)\n`);
+  }
+}
+
+export function parseIntOption(name: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`${name} must be an integer from ${min} to ${max} (got '${value}')`);
+  }
+  return n;
+}
+
+export class UsageError extends Error {}

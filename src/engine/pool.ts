@@ -1,0 +1,142 @@
+/**
+ * @module engine/pool
+ * A small worker-thread pool for streaming tasks. A task yields partial results; after each
+ * partial the worker waits for a credit from the main thread, so a consumer that writes output
+ * in order can hold back workers that run ahead (bounded memory whatever the input size).
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+/** A task the worker entry (`engine/worker.ts`) knows how to run, keyed by `type`. */
+export interface PoolTask {
+  type: string;
+  [k: string]: unknown;
+}
+
+type FromWorker =
+  | { kind: 'partial'; id: number; data: unknown }
+  | { kind: 'done'; id: number }
+  | { kind: 'failed'; id: number; message: string; stack?: string };
+
+interface Running {
+  onPartial: (data: unknown) => void | Promise<void>;
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  busy: boolean;
+  current?: number;
+}
+
+export function defaultWorkerCount(): number {
+  return Math.max(1, availableParallelism());
+}
+
+function workerEntry(): { url: URL; execArgv: string[] } {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    // Running from source (tests, tsx): the entry is TypeScript and needs the tsx loader.
+    return { url: new URL('./worker.ts', here), execArgv: ['--import', 'tsx'] };
+  }
+  return { url: new URL('./worker.js', here), execArgv: [] };
+}
+
+export class WorkerPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Array<{ id: number; task: PoolTask; run: Running }> = [];
+  private readonly running = new Map<number, Running>();
+  private nextId = 1;
+  private closed = false;
+
+  constructor(readonly size: number) {
+    const { url, execArgv } = workerEntry();
+    for (let i = 0; i < size; i++) {
+      const worker = new Worker(url, { execArgv });
+      const slot: Slot = { worker, busy: false };
+      worker.on('message', (msg: FromWorker) => this.onMessage(slot, msg));
+      worker.on('error', (e) => this.onWorkerError(slot, e));
+      worker.unref();
+      this.slots.push(slot);
+    }
+  }
+
+  /** Run a task on the next free worker; `onPartial` is awaited before the worker continues. */
+  submit(task: PoolTask, onPartial: (data: unknown) => void | Promise<void>): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('worker pool is closed'));
+    return new Promise<void>((resolve, reject) => {
+      const id = this.nextId++;
+      this.queue.push({ id, task, run: { onPartial, resolve, reject } });
+      this.pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+
+  private pump(): void {
+    for (const slot of this.slots) {
+      if (slot.busy) continue;
+      const next = this.queue.shift();
+      if (!next) return;
+      slot.busy = true;
+      slot.current = next.id;
+      this.running.set(next.id, next.run);
+      slot.worker.postMessage({ kind: 'task', id: next.id, task: next.task });
+    }
+  }
+
+  private onMessage(slot: Slot, msg: FromWorker): void {
+    const run = this.running.get(msg.id);
+    if (!run) return;
+    if (msg.kind === 'partial') {
+      Promise.resolve()
+        .then(() => run.onPartial(msg.data))
+        .then(
+          () => slot.worker.postMessage({ kind: 'credit', id: msg.id }),
+          (e: unknown) => {
+            slot.worker.postMessage({ kind: 'cancel', id: msg.id });
+            this.finish(slot, msg.id);
+            run.reject(e instanceof Error ? e : new Error(String(e)));
+          },
+        );
+      return;
+    }
+    this.finish(slot, msg.id);
+    if (msg.kind === 'done') run.resolve();
+    else {
+      const e = new Error(msg.message);
+      if (msg.stack) e.stack = msg.stack;
+      run.reject(e);
+    }
+  }
+
+  private finish(slot: Slot, id: number): void {
+    this.running.delete(id);
+    slot.busy = false;
+    slot.current = undefined;
+    this.pump();
+  }
+
+  private onWorkerError(slot: Slot, e: Error): void {
+    // A worker that dies takes only its current task with it; the pool replaces it.
+    const id = slot.current;
+    if (id !== undefined) {
+      const run = this.running.get(id);
+      this.running.delete(id);
+      run?.reject(e);
+    }
+    const { url, execArgv } = workerEntry();
+    const worker = new Worker(url, { execArgv });
+    worker.on('message', (msg: FromWorker) => this.onMessage(slot, msg));
+    worker.on('error', (err) => this.onWorkerError(slot, err));
+    worker.unref();
+    slot.worker = worker;
+    slot.busy = false;
+    slot.current = undefined;
+    this.pump();
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * @module engine/worker
+ * Worker-thread entry: runs the streaming tasks the pool sends, one at a time, waiting for a
+ * credit after each partial result. Task kinds are an explicit table (no import side effects).
+ */
+import { parentPort } from 'node:worker_threads';
+import type { DumpTask } from './dump-task.js';
+import { runDumpTask } from './dump-task.js';
+
+type TaskRunner = (task: never) => AsyncIterable<unknown>;
+
+const RUNNERS: Record<string, TaskRunner> = {
+  'dump-file': runDumpTask as (t: DumpTask) => AsyncIterable<unknown>,
+  'dump-evtx-range': runDumpTask as (t: DumpTask) => AsyncIterable<unknown>,
+};
+
+const credits = new Map<number, () => void>();
+const cancelled = new Set<number>();
+
+async function runTask(id: number, task: { type: string }): Promise<void> {
+  const port = parentPort;
+  if (!port) return;
+  const runner = RUNNERS[task.type];
+  if (!runner) {
+    port.postMessage({ kind: 'failed', id, message: `unknown task type ${task.type}` });
+    return;
+  }
+  try {
+    for await (const data of runner(task as never)) {
+      const credit = new Promise<void>((r) => credits.set(id, r));
+      port.postMessage({ kind: 'partial', id, data });
+      await credit;
+      if (cancelled.has(id)) break;
+    }
+    port.postMessage({ kind: 'done', id });
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    port.postMessage({ kind: 'failed', id, message: err.message, stack: err.stack });
+  } finally {
+    credits.delete(id);
+    cancelled.delete(id);
+  }
+}
+
+parentPort?.on('message', (msg: { kind: string; id: number; task?: { type: string } }) => {
+  if (msg.kind === 'task' && msg.task) void runTask(msg.id, msg.task);
+  else if (msg.kind === 'credit') credits.get(msg.id)?.();
+  else if (msg.kind === 'cancel') {
+    cancelled.add(msg.id);
+    credits.get(msg.id)?.();
+  }
+});
