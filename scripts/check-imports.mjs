@@ -50,7 +50,9 @@ for (const file of walk(src)) {
     const ok = TIER[to] < TIER[from] || ALLOWED_SAME_TIER.has(`${from}->${to}`);
     if (!ok) {
       const line = text.slice(0, m.index).split('\n').length;
-      bad.push(`${relative(root, file)}:${line}: src/${from} (tier ${TIER[from]}) must not import src/${to} (tier ${TIER[to]})`);
+      bad.push(
+        `${relative(root, file)}:${line}: src/${from} (tier ${TIER[from]}) must not import src/${to} (tier ${TIER[to]})`,
+      );
     }
   }
 }
