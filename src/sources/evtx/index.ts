@@ -1,74 +1,49 @@
 /**
  * @module sources/evtx
- * Public surface of the EVTX reader (stub; the real parser lands in following commits).
+ * Public surface of the EVTX reader: whole-file and per-chunk parsing (pure, worker-safe),
+ * the streaming reader, the event mapping, Windows-style XML, and the source descriptor.
  */
 import type { Issue } from '../../core/issue.js';
 import type { Result } from '../../core/result.js';
-import type { Event } from '../../model/event.js';
-import type { ReaderInput, ReadOptions, SourceDescriptor, SourceItem } from '../types.js';
+import type { SniffInput, SourceDescriptor } from '../types.js';
+import { type ChunkContext, parseChunkBytes } from './chunk.js';
+import { layoutOf } from './file.js';
+import type { EvtxRecord } from './record.js';
+import { renderNodesXml } from './render-xml.js';
+import { readEvtx } from './stream.js';
 
-export interface EvtxFileHeaderInfo {
-  firstChunk: number;
-  lastChunk: number;
-  nextRecordId: number;
-  headerSize: number;
-  minorVersion: number;
-  majorVersion: number;
-  chunkCount: number;
-  flags: number;
-  crcOk: boolean;
-}
+export { LIMITS as EVTX_LIMITS } from './binxml/tokens.js';
+export type { ChunkContext, ChunkHeaderInfo } from './chunk.js';
+export { CHUNK_SIZE } from './chunk.js';
+export type { EvtxParseResult, ParseOptions } from './file.js';
+export { parseEvtxBytes } from './file.js';
+export type { EvtxFileHeaderInfo } from './file-header.js';
+export { FILE_HEADER_BLOCK } from './file-header.js';
+export type { EvtxRecord } from './record.js';
+export { readEvtx } from './stream.js';
+export { recordToEvent } from './to-event.js';
 
-export interface EvtxRecord {
-  recordNumber: number;
-  offset: number;
-  chunk: number;
-  flags: string[];
-}
-
-export interface EvtxParseResult {
-  header: EvtxFileHeaderInfo | null;
-  items: Array<Result<EvtxRecord, Issue>>;
-  issues: Issue[];
-}
-
-export function parseEvtxBytes(
-  _bytes: Uint8Array,
-  _opts?: { file?: string; recover?: boolean },
-): EvtxParseResult {
-  return { header: null, items: [], issues: [] };
-}
-
+/** Parse one 64 KiB chunk given its bytes and where it sits in the file. Pure (worker-safe). */
 export function parseChunk(
-  _chunk: Uint8Array,
-  _ctx: { file: string; chunkIndex: number; fileOffset: number; recover?: boolean },
+  chunk: Uint8Array,
+  ctx: ChunkContext,
 ): { items: Array<Result<EvtxRecord, Issue>>; issues: Issue[] } {
-  return { items: [], issues: [] };
+  return parseChunkBytes(chunk, ctx);
 }
 
-export async function* readEvtx(_input: ReaderInput, _opts?: ReadOptions): AsyncIterable<SourceItem> {}
-
-export function recordToEvent(rec: EvtxRecord, file: string): Event {
-  return {
-    kind: 'evtx',
-    timestamp: '',
-    channel: '',
-    provider: '',
-    eventId: 0,
-    recordId: null,
-    computer: '',
-    fields: {},
-    source: { file, offset: rec.offset, chunk: rec.chunk, recordNumber: rec.recordNumber, flags: rec.flags },
-  };
+/** Windows-style XML of one record. */
+export function renderRecordXml(rec: EvtxRecord): string {
+  return renderNodesXml(rec.nodes);
 }
 
-export function renderRecordXml(_rec: EvtxRecord): string {
-  return '';
+function sniff(input: SniffInput): number {
+  const l = layoutOf(input.head);
+  return l === 'file' ? 1 : l === 'chunk' ? 0.6 : 0;
 }
 
 export const evtxSource: SourceDescriptor = {
   kind: 'evtx',
-  description: 'Windows XML Event Log (.evtx)',
-  sniff: () => 0,
+  description: 'Windows XML Event Log (.evtx): file header, 64 KiB chunks, BinXml records',
+  sniff,
   read: readEvtx,
 };

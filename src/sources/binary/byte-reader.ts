@@ -1,0 +1,244 @@
+/**
+ * @module sources/binary/byte-reader
+ * The one labelled, bounds-checked reader every binary source uses (style rule 2). Each read
+ * names what it reads (`r.u32(off, 'record.size')`); a read past the end raises a `ReadFault`
+ * carrying a `truncated` issue `{what, offset, need, have}`, which parsers catch at the
+ * record/chunk boundary and return as a typed issue, so it never escapes a parser. `check()`
+ * and `tryRead()` give the non-throwing form.
+ */
+import { Buffer } from 'node:buffer';
+import { type Issue, issue } from '../../core/issue.js';
+import { err, ok, type Result } from '../../core/result.js';
+
+/** Thrown by `ByteReader` reads only; carries the typed issue. Catch it with `tryRead`. */
+export class ReadFault {
+  readonly issue: Issue;
+  constructor(i: Issue) {
+    this.issue = i;
+  }
+}
+
+/** Run `fn`; a `ReadFault` becomes an `Err`. Other exceptions are programming errors and propagate. */
+export function tryRead<T>(fn: () => T): Result<T, Issue> {
+  try {
+    return ok(fn());
+  } catch (e) {
+    if (e instanceof ReadFault) return err(e.issue);
+    throw e;
+  }
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0').toUpperCase());
+const FILETIME_UNIX_EPOCH_S = 11644473600;
+
+export interface ByteReaderOptions {
+  /** Absolute offset of `bytes[0]` in the evidence file, used in issue locations. */
+  base?: number;
+  /** Evidence file name for issue locations. */
+  file?: string;
+}
+
+export class ByteReader {
+  readonly bytes: Uint8Array;
+  readonly length: number;
+  readonly base: number;
+  readonly file: string | undefined;
+  private readonly buf: Buffer;
+
+  constructor(bytes: Uint8Array, opts: ByteReaderOptions = {}) {
+    this.bytes = bytes;
+    this.length = bytes.length;
+    this.base = opts.base ?? 0;
+    this.file = opts.file;
+    this.buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** The issue a read of `need` bytes at `off` would raise, or null when it fits. */
+  check(off: number, need: number, what: string): Issue | null {
+    if (off >= 0 && need >= 0 && off + need <= this.length) return null;
+    return this.truncated(off, need, what);
+  }
+
+  /** A `truncated` issue for a read of `need` bytes at `off` (absolute offset in the location). */
+  truncated(off: number, need: number, what: string): Issue {
+    const have = Math.max(0, this.length - Math.max(0, off));
+    const at = this.base + off;
+    return issue(
+      'truncated',
+      `buffer too small for ${what} at offset ${at} (need ${need} bytes, have ${have})`,
+      this.file === undefined ? { offset: at } : { file: this.file, offset: at },
+      { what, offset: at, need, have },
+    );
+  }
+
+  /** Raise a `ReadFault` unless `need` bytes are readable at `off`. */
+  need(off: number, need: number, what: string): void {
+    if (off < 0 || need < 0 || off + need > this.length) throw new ReadFault(this.truncated(off, need, what));
+  }
+
+  u8(off: number, what: string): number {
+    if (off < 0 || off >= this.length) throw new ReadFault(this.truncated(off, 1, what));
+    return this.bytes[off] as number;
+  }
+
+  u16(off: number, what: string): number {
+    if (off < 0 || off + 2 > this.length) throw new ReadFault(this.truncated(off, 2, what));
+    const b = this.bytes;
+    return (b[off] as number) | ((b[off + 1] as number) << 8);
+  }
+
+  i16(off: number, what: string): number {
+    const v = this.u16(off, what);
+    return v >= 0x8000 ? v - 0x10000 : v;
+  }
+
+  u32(off: number, what: string): number {
+    if (off < 0 || off + 4 > this.length) throw new ReadFault(this.truncated(off, 4, what));
+    const b = this.bytes;
+    return (
+      ((b[off] as number) | ((b[off + 1] as number) << 8) | ((b[off + 2] as number) << 16)) +
+      (b[off + 3] as number) * 0x1000000
+    );
+  }
+
+  i32(off: number, what: string): number {
+    return this.u32(off, what) | 0;
+  }
+
+  /** Unsigned 64-bit as a number (exact below 2^53; record numbers and offsets stay far below). */
+  u64(off: number, what: string): number {
+    this.need(off, 8, what);
+    return this.u32(off + 4, what) * 0x100000000 + this.u32(off, what);
+  }
+
+  /** Unsigned 64-bit, exact. */
+  u64big(off: number, what: string): bigint {
+    this.need(off, 8, what);
+    return (BigInt(this.u32(off + 4, what)) << 32n) | BigInt(this.u32(off, what));
+  }
+
+  /** Signed 64-bit, exact. */
+  i64big(off: number, what: string): bigint {
+    return BigInt.asIntN(64, this.u64big(off, what));
+  }
+
+  f32(off: number, what: string): number {
+    this.need(off, 4, what);
+    return this.buf.readFloatLE(off);
+  }
+
+  f64(off: number, what: string): number {
+    this.need(off, 8, what);
+    return this.buf.readDoubleLE(off);
+  }
+
+  /** True when the bytes at `off` equal `magic` (false, not a fault, when out of range). */
+  matches(off: number, magic: Uint8Array): boolean {
+    if (off < 0 || off + magic.length > this.length) return false;
+    for (let i = 0; i < magic.length; i++) if (this.bytes[off + i] !== magic[i]) return false;
+    return true;
+  }
+
+  /** A view of `len` bytes at `off` (no copy). */
+  slice(off: number, len: number, what: string): Uint8Array {
+    this.need(off, len, what);
+    return this.bytes.subarray(off, off + len);
+  }
+
+  /** `chars` UTF-16LE code units at `off`; lone surrogates are kept as they are. */
+  utf16(off: number, chars: number, what: string): string {
+    const n = chars * 2;
+    this.need(off, n, what);
+    if (chars <= 16) {
+      const b = this.bytes;
+      let s = '';
+      for (let i = off, e = off + n; i < e; i += 2)
+        s += String.fromCharCode((b[i] as number) | ((b[i + 1] as number) << 8));
+      return s;
+    }
+    return this.buf.toString('utf16le', off, off + n);
+  }
+
+  /** Single-byte text (code page assumed Windows-1252/Latin-1). */
+  latin1(off: number, len: number, what: string): string {
+    this.need(off, len, what);
+    return this.buf.toString('latin1', off, off + len);
+  }
+
+  /** Upper-case hex of `len` bytes. */
+  hex(off: number, len: number, what: string): string {
+    this.need(off, len, what);
+    if (len > 64) return this.buf.toString('hex', off, off + len).toUpperCase();
+    let s = '';
+    for (let i = off, e = off + len; i < e; i++) s += HEX[this.bytes[i] as number];
+    return s;
+  }
+
+  /** FILETIME (100 ns ticks since 1601) as ISO 8601 UTC with all 7 fractional digits. */
+  filetime(off: number, what: string): string {
+    this.need(off, 8, what);
+    return filetimeToIso(this.u32(off, what), this.u32(off + 4, what));
+  }
+
+  /** SYSTEMTIME (8 × u16) as ISO 8601 UTC with 7 fractional digits (milliseconds + 0000). */
+  systemtime(off: number, what: string): string {
+    this.need(off, 16, what);
+    const y = this.u16(off, what);
+    const mo = this.u16(off + 2, what);
+    const d = this.u16(off + 6, what);
+    const h = this.u16(off + 8, what);
+    const mi = this.u16(off + 10, what);
+    const s = this.u16(off + 12, what);
+    const ms = this.u16(off + 14, what);
+    return `${p(y, 4)}-${p(mo, 2)}-${p(d, 2)}T${p(h, 2)}:${p(mi, 2)}:${p(s, 2)}.${p(ms, 3)}0000Z`;
+  }
+
+  /** GUID as Windows renders it: `{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}`, upper case. */
+  guid(off: number, what: string): string {
+    this.need(off, 16, what);
+    const b = this.bytes;
+    const h = (i: number): string => HEX[b[off + i] as number] as string;
+    return `{${h(3)}${h(2)}${h(1)}${h(0)}-${h(5)}${h(4)}-${h(7)}${h(6)}-${h(8)}${h(9)}-${h(10)}${h(11)}${h(12)}${h(13)}${h(14)}${h(15)}}`;
+  }
+
+  /**
+   * SID as `S-R-A-S1-S2...`, reading at most `max` bytes. The sub-authority count is capped by
+   * what fits in `max` (a SID cut short renders the sub-authorities that are there).
+   */
+  sid(off: number, max: number, what: string): string {
+    this.need(off, 8, what);
+    const rev = this.u8(off, what);
+    const count = this.u8(off + 1, what);
+    let auth = 0;
+    for (let i = 2; i < 8; i++) auth = auth * 256 + (this.bytes[off + i] as number);
+    let s = `S-${rev}-${auth}`;
+    const fit = Math.min(count, Math.floor((Math.min(max, this.length - off) - 8) / 4));
+    for (let i = 0; i < fit; i++) s += `-${this.u32(off + 8 + i * 4, what)}`;
+    return s;
+  }
+}
+
+function p(n: number, w: number): string {
+  return String(n).padStart(w, '0');
+}
+
+/** FILETIME halves to ISO 8601 UTC with 7 fractional digits. Exact (no float rounding). */
+export function filetimeToIso(lo: number, hi: number): string {
+  let secs: number;
+  let frac: number;
+  if (hi < 0x40000000) {
+    // hi * 2^32 = hi * 429 * 1e7 + hi * 4967296; keeps every intermediate below 2^53.
+    const units = hi * 4967296 + lo;
+    secs = hi * 429 + Math.floor(units / 1e7);
+    frac = units % 1e7;
+  } else {
+    const t = (BigInt(hi) << 32n) | BigInt(lo);
+    secs = Number(t / 10000000n);
+    frac = Number(t % 10000000n);
+  }
+  const ms = (secs - FILETIME_UNIX_EPOCH_S) * 1000;
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return '';
+  const iso = d.toISOString();
+  return `${iso.slice(0, iso.length - 5)}.${String(frac).padStart(7, '0')}Z`;
+}

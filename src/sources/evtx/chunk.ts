@@ -1,0 +1,166 @@
+/**
+ * @module sources/evtx/chunk
+ * One 64 KiB chunk (`ElfChnk\0`): a 512-byte header (record numbers, free-space offset,
+ * checksums, the string and template pointer tables) and the records after it. Checksums are
+ * checked and reported as flags on every record of the chunk, never as failures. Pure: takes
+ * the chunk's bytes, returns per-record results, so it can run on a worker thread.
+ */
+
+import { type Issue, issue } from '../../core/issue.js';
+import { err, type Result } from '../../core/result.js';
+import { ByteReader, tryRead } from '../binary/byte-reader.js';
+import { crc32 } from '../binary/crc32.js';
+import { ChunkBinXml } from './binxml/parser.js';
+import { checkRecordHeader, type EvtxRecord, parseRecord, RECORD_MAGIC, RECORD_MIN_SIZE } from './record.js';
+
+export const CHUNK_MAGIC = Uint8Array.of(0x45, 0x6c, 0x66, 0x43, 0x68, 0x6e, 0x6b, 0x00); // "ElfChnk\0"
+export const CHUNK_SIZE = 65536;
+export const CHUNK_HEADER_SIZE = 512;
+
+export interface ChunkContext {
+  file: string;
+  chunkIndex: number;
+  /** Byte offset of the chunk in the file. */
+  fileOffset: number;
+  /** Carve records from the slack after the last record. */
+  recover?: boolean;
+  /** Flags added to every record (e.g. `file-header-crc-mismatch`). */
+  extraFlags?: readonly string[];
+}
+
+export interface ChunkResult {
+  items: Array<Result<EvtxRecord, Issue>>;
+  issues: Issue[];
+}
+
+export interface ChunkHeaderInfo {
+  firstRecordNumber: number;
+  lastRecordNumber: number;
+  firstRecordId: number;
+  lastRecordId: number;
+  headerSize: number;
+  lastRecordOffset: number;
+  freeSpaceOffset: number;
+  dataChecksum: number;
+  headerChecksum: number;
+}
+
+function readHeader(r: ByteReader): Result<ChunkHeaderInfo, Issue> {
+  return tryRead(() => {
+    r.need(0, CHUNK_HEADER_SIZE, 'chunk.header');
+    return {
+      firstRecordNumber: r.u64(8, 'chunk.first-record-number'),
+      lastRecordNumber: r.u64(16, 'chunk.last-record-number'),
+      firstRecordId: r.u64(24, 'chunk.first-record-id'),
+      lastRecordId: r.u64(32, 'chunk.last-record-id'),
+      headerSize: r.u32(40, 'chunk.header-size'),
+      lastRecordOffset: r.u32(44, 'chunk.last-record-offset'),
+      freeSpaceOffset: r.u32(48, 'chunk.free-space-offset'),
+      dataChecksum: r.u32(52, 'chunk.data-checksum'),
+      headerChecksum: r.u32(124, 'chunk.header-checksum'),
+    };
+  });
+}
+
+function isZero(b: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (b[i] !== 0) return false;
+  return true;
+}
+
+/** Next `**\0\0` at or after `from` (and before `to`), or -1. */
+function findRecordMagic(b: Uint8Array, from: number, to: number): number {
+  for (let i = from; i + 4 <= to; i++) {
+    if (b[i] === 0x2a && b[i + 1] === 0x2a && b[i + 2] === 0 && b[i + 3] === 0) return i;
+  }
+  return -1;
+}
+
+/** Parse one chunk's records. Never throws on bad bytes. */
+export function parseChunkBytes(chunk: Uint8Array, ctx: ChunkContext): ChunkResult {
+  const items: Array<Result<EvtxRecord, Issue>> = [];
+  const issues: Issue[] = [];
+  const r = new ByteReader(chunk, { base: ctx.fileOffset, file: ctx.file });
+  const where = { file: ctx.file, offset: ctx.fileOffset };
+  if (!r.matches(0, CHUNK_MAGIC)) {
+    issues.push(
+      issue('evtx.chunk-bad-magic', `chunk ${ctx.chunkIndex} has no ElfChnk signature`, where, {
+        chunk: ctx.chunkIndex,
+      }),
+    );
+    return { items, issues };
+  }
+  const hr = readHeader(r);
+  if (!hr.ok) {
+    issues.push(...hr.issues);
+    return { items, issues };
+  }
+  const h = hr.value;
+  const flags: string[] = ctx.extraFlags ? [...ctx.extraFlags] : [];
+  const headerCrc = crc32(chunk.subarray(128, 512), crc32(chunk.subarray(0, 120)));
+  if (headerCrc !== h.headerChecksum) flags.push('chunk-header-crc-mismatch');
+  // Free space offset: where records end. Out of range means a corrupt header: use the chunk end.
+  let end = h.freeSpaceOffset;
+  if (end < CHUNK_HEADER_SIZE || end > chunk.length) {
+    issues.push(
+      issue(
+        'evtx.chunk-bad-free-space',
+        `chunk ${ctx.chunkIndex} free space offset ${end} is out of range`,
+        where,
+        {
+          chunk: ctx.chunkIndex,
+          freeSpaceOffset: end,
+        },
+        'warning',
+      ),
+    );
+    flags.push('chunk-bad-free-space-offset');
+    end = chunk.length;
+  } else if (crc32(chunk.subarray(CHUNK_HEADER_SIZE, end)) !== h.dataChecksum) {
+    flags.push('chunk-data-crc-mismatch');
+  }
+  const bx = new ChunkBinXml(r);
+  let pos = CHUNK_HEADER_SIZE;
+  let lastGood = pos;
+  while (pos + RECORD_MIN_SIZE <= end) {
+    const hdr = checkRecordHeader(r, pos, chunk.length);
+    if (typeof hdr !== 'number') {
+      // Zero fill after the last record: nothing more here.
+      if (isZero(chunk, pos, Math.min(end, pos + 32)) && isZero(chunk, pos, end)) break;
+      items.push(err(hdr));
+      const next = findRecordMagic(chunk, pos + 4, end);
+      if (next < 0) break;
+      pos = next;
+      continue;
+    }
+    items.push(parseRecord(bx, pos, hdr, ctx.chunkIndex, flags));
+    pos += hdr;
+    lastGood = pos;
+  }
+  if (ctx.recover) recoverSlack(bx, chunk, Math.max(lastGood, pos), ctx, flags, items);
+  return { items, issues };
+}
+
+/** Carve records from the slack after the last record; each is flagged `recovered`. */
+function recoverSlack(
+  bx: ChunkBinXml,
+  chunk: Uint8Array,
+  from: number,
+  ctx: ChunkContext,
+  flags: readonly string[],
+  items: Array<Result<EvtxRecord, Issue>>,
+): void {
+  const rflags = [...flags, 'recovered'];
+  let pos = findRecordMagic(chunk, from, chunk.length);
+  while (pos >= 0) {
+    const hdr = checkRecordHeader(bx.r, pos, chunk.length);
+    let next = pos + RECORD_MAGIC.length;
+    if (typeof hdr === 'number') {
+      const res = parseRecord(bx, pos, hdr, ctx.chunkIndex, rflags);
+      if (res.ok) {
+        items.push(res);
+        next = pos + hdr;
+      }
+    }
+    pos = findRecordMagic(chunk, next, chunk.length);
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * @module sources/evtx/file
+ * Whole-file parsing: the file header, then every 64 KiB position after it scanned for a
+ * chunk, whatever the header's chunk count says (files carry chunks past it). All-zero chunks
+ * are skipped silently; anything else without the chunk magic is one issue with its offset.
+ */
+
+import { type Issue, issue } from '../../core/issue.js';
+import type { Result } from '../../core/result.js';
+import { ByteReader } from '../binary/byte-reader.js';
+import { CHUNK_HEADER_SIZE, CHUNK_MAGIC, CHUNK_SIZE, parseChunkBytes } from './chunk.js';
+import { type EvtxFileHeaderInfo, FILE_HEADER_BLOCK, FILE_MAGIC, parseFileHeader } from './file-header.js';
+import type { EvtxRecord } from './record.js';
+
+export interface EvtxParseResult {
+  header: EvtxFileHeaderInfo | null;
+  items: Array<Result<EvtxRecord, Issue>>;
+  /** File- and chunk-level issues (bad header, bad chunk magic, ...). Record issues are in `items`. */
+  issues: Issue[];
+}
+
+export interface ParseOptions {
+  file?: string;
+  recover?: boolean;
+}
+
+function hasMagic(b: Uint8Array, off: number, magic: Uint8Array): boolean {
+  if (off + magic.length > b.length) return false;
+  for (let i = 0; i < magic.length; i++) if (b[off + i] !== magic[i]) return false;
+  return true;
+}
+
+function allZero(b: Uint8Array): boolean {
+  for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false;
+  return true;
+}
+
+/** What the first bytes say: a file with header, a bare chunk, or neither. */
+export function layoutOf(head: Uint8Array): 'file' | 'chunk' | null {
+  if (hasMagic(head, 0, FILE_MAGIC)) return 'file';
+  if (hasMagic(head, 0, CHUNK_MAGIC)) return 'chunk';
+  return null;
+}
+
+/** Parse the file header block; returns the header (or null) and flags for every record. */
+export function readHeaderBlock(
+  head: Uint8Array,
+  file: string,
+): { header: EvtxFileHeaderInfo | null; flags: string[]; issues: Issue[] } {
+  const issues: Issue[] = [];
+  const flags: string[] = [];
+  const res = parseFileHeader(new ByteReader(head, { file }));
+  if (!res.ok) return { header: null, flags, issues: [...res.issues] };
+  const header = res.value;
+  if (!header.crcOk) flags.push('file-header-crc-mismatch');
+  if (header.majorVersion !== 3) {
+    issues.push(
+      issue(
+        'evtx.unknown-version',
+        `format version ${header.majorVersion}.${header.minorVersion}`,
+        { file, offset: 36 },
+        {},
+        'warning',
+      ),
+    );
+  }
+  return { header, flags, issues };
+}
+
+/** One chunk-sized block at `offset`: parsed when it is a chunk, skipped when zero, else an issue. */
+export function parseBlock(
+  block: Uint8Array,
+  file: string,
+  chunkIndex: number,
+  offset: number,
+  flags: readonly string[],
+  recover: boolean,
+): { items: Array<Result<EvtxRecord, Issue>>; issues: Issue[] } {
+  if (!hasMagic(block, 0, CHUNK_MAGIC)) {
+    if (allZero(block)) return { items: [], issues: [] };
+    const why =
+      block.length < CHUNK_HEADER_SIZE
+        ? issue(
+            'truncated',
+            `trailing ${block.length} bytes are too short for a chunk`,
+            { file, offset },
+            {
+              what: 'chunk.header',
+              offset,
+              need: CHUNK_HEADER_SIZE,
+              have: block.length,
+            },
+          )
+        : issue(
+            'evtx.chunk-bad-magic',
+            `chunk ${chunkIndex} has no ElfChnk signature`,
+            { file, offset },
+            { chunk: chunkIndex },
+          );
+    return { items: [], issues: [why] };
+  }
+  return parseChunkBytes(block, { file, chunkIndex, fileOffset: offset, recover, extraFlags: flags });
+}
+
+/** Parse a whole EVTX file (or a bare chunk) held in memory. Never throws on bad bytes. */
+export function parseEvtxBytes(bytes: Uint8Array, opts: ParseOptions = {}): EvtxParseResult {
+  const file = opts.file ?? '<memory>';
+  const recover = opts.recover ?? false;
+  const items: Array<Result<EvtxRecord, Issue>> = [];
+  const issues: Issue[] = [];
+  const layout = layoutOf(bytes);
+  let header: EvtxFileHeaderInfo | null = null;
+  let flags: string[] = [];
+  let start = 0;
+  if (layout === 'file') {
+    const h = readHeaderBlock(bytes.subarray(0, FILE_HEADER_BLOCK), file);
+    header = h.header;
+    flags = h.flags;
+    issues.push(...h.issues);
+    start = FILE_HEADER_BLOCK;
+  } else if (layout === null) {
+    issues.push(
+      issue('evtx.bad-magic', 'not an EVTX file (no ElfFile or ElfChnk signature)', { file, offset: 0 }),
+    );
+    start = FILE_HEADER_BLOCK;
+  }
+  for (let off = start, idx = 0; off < bytes.length; off += CHUNK_SIZE, idx++) {
+    const res = parseBlock(
+      bytes.subarray(off, Math.min(off + CHUNK_SIZE, bytes.length)),
+      file,
+      idx,
+      off,
+      flags,
+      recover,
+    );
+    for (const it of res.items) items.push(it);
+    for (const i of res.issues) issues.push(i);
+  }
+  return { header, items, issues };
+}

@@ -1,0 +1,97 @@
+/**
+ * @module sources/evtx/stream
+ * Streaming reader: consumes `input.open()` sequentially (it may be a gzip stream with no
+ * random access), cuts it into the 4 KiB header block and 64 KiB chunks, and yields each
+ * chunk's events before reading on. Memory stays at about one chunk whatever the file size.
+ */
+import { issue } from '../../core/issue.js';
+import { err, ok } from '../../core/result.js';
+import type { ReaderInput, ReadOptions, SourceItem } from '../types.js';
+import { CHUNK_SIZE } from './chunk.js';
+import { layoutOf, parseBlock, readHeaderBlock } from './file.js';
+import { FILE_HEADER_BLOCK } from './file-header.js';
+import { recordToEvent } from './to-event.js';
+
+/** Yields fixed-size blocks: the first of `first` bytes, then `rest` bytes; the last may be short. */
+async function* blocks(
+  src: AsyncIterable<Uint8Array>,
+  first: number,
+  rest: number,
+): AsyncGenerator<Uint8Array> {
+  let want = first;
+  let buf = new Uint8Array(want);
+  let fill = 0;
+  for await (const piece of src) {
+    let p = 0;
+    while (p < piece.length) {
+      const n = Math.min(want - fill, piece.length - p);
+      buf.set(piece.subarray(p, p + n), fill);
+      fill += n;
+      p += n;
+      if (fill === want) {
+        yield buf;
+        want = rest;
+        buf = new Uint8Array(want);
+        fill = 0;
+      }
+    }
+  }
+  if (fill > 0) yield buf.subarray(0, fill);
+}
+
+/** Read an EVTX stream as events; bad chunks and records are yielded as issues. */
+export async function* readEvtx(input: ReaderInput, opts: ReadOptions = {}): AsyncIterable<SourceItem> {
+  const file = input.path;
+  const recover = opts.recover ?? false;
+  // Peek at the first bytes to learn the layout, then replay them in front of the rest.
+  const it = input.open()[Symbol.asyncIterator]();
+  const pending: Uint8Array[] = [];
+  let have = 0;
+  while (have < 8) {
+    const n = await it.next();
+    if (n.done) break;
+    pending.push(n.value);
+    have += n.value.length;
+  }
+  const head = new Uint8Array(have);
+  let at = 0;
+  for (const p of pending) {
+    head.set(p, at);
+    at += p.length;
+  }
+  const layout = layoutOf(head);
+  async function* all(): AsyncGenerator<Uint8Array> {
+    yield head;
+    for (;;) {
+      const n = await it.next();
+      if (n.done) return;
+      yield n.value;
+    }
+  }
+  let flags: string[] = [];
+  let offset = 0;
+  let idx = 0;
+  let headerPending = layout !== 'chunk';
+  for await (const block of blocks(all(), headerPending ? FILE_HEADER_BLOCK : CHUNK_SIZE, CHUNK_SIZE)) {
+    if (opts.signal?.aborted) return;
+    if (headerPending) {
+      headerPending = false;
+      if (layout === 'file') {
+        const h = readHeaderBlock(block, file);
+        flags = h.flags;
+        for (const i of h.issues) yield err(i);
+      } else {
+        yield err(
+          issue('evtx.bad-magic', 'not an EVTX file (no ElfFile or ElfChnk signature)', { file, offset: 0 }),
+        );
+      }
+      offset = block.length;
+      continue;
+    }
+    const res = parseBlock(block, file, idx, offset, flags, recover);
+    for (const i of res.issues) yield err(i);
+    for (const r of res.items) yield r.ok ? ok(recordToEvent(r.value, file)) : r;
+    offset += block.length;
+    idx++;
+  }
+}
