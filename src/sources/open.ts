@@ -1,0 +1,160 @@
+/**
+ * @module sources/open
+ * Opening evidence: a `ReaderInput` over a file whose content is decompressed transparently when it
+ * is gzip (detected by the magic `1f 8b`, never by the `.gz` extension). Streaming, so memory does
+ * not grow with file size; multi-member gzip is read to the end. A corrupt or truncated gzip stream
+ * ends the content early without throwing: everything decoded before is delivered, and an issue
+ * naming the file and the compressed offset reached is collected for the caller (`drainIssues`).
+ */
+import { createReadStream } from 'node:fs';
+import { open as openFile } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import type { Issue } from '../core/issue.js';
+import { issue } from '../core/issue.js';
+import type { ReaderInput } from './types.js';
+
+/** A `ReaderInput` plus what the byte layer (I/O, decompression) had to say. */
+export interface EvidenceInput extends ReaderInput {
+  /** Size of the file on disk (compressed size when `compressed`). */
+  readonly size: number;
+  /** Issues the byte layer met while streaming (each reported once), emptied by the call. */
+  drainIssues(): Issue[];
+}
+
+const CHUNK = 1 << 16;
+
+/**
+ * Open a file as evidence. Rejects only when the file cannot be opened or is not a regular file
+ * (the caller turns that into an issue); problems while streaming become issues instead.
+ *
+ * @example
+ * const input = await openEvidence('Security.json.gz');
+ * for await (const bytes of input.open()) { ... } // decompressed bytes
+ */
+export async function openEvidence(path: string): Promise<EvidenceInput> {
+  const fh = await openFile(path, 'r');
+  let size = 0;
+  let magic: Buffer;
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) throw Object.assign(new Error(`not a regular file: ${path}`), { code: 'ENOTFILE' });
+    size = st.size;
+    magic = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(magic, 0, 2, 0);
+    magic = magic.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+  const compressed = magic.length === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  const pending: Issue[] = [];
+  const seen = new Set<string>();
+  const report = (i: Issue): void => {
+    const key = `${i.code}@${i.location?.offset ?? ''}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    pending.push(i);
+  };
+  return {
+    path,
+    compressed,
+    size,
+    open: () => (compressed ? gunzipStream(path, report) : plainStream(path, report)),
+    drainIssues: () => pending.splice(0, pending.length),
+  };
+}
+
+async function* plainStream(path: string, report: (i: Issue) => void): AsyncIterable<Uint8Array> {
+  const src = createReadStream(path, { highWaterMark: CHUNK });
+  let offset = 0;
+  try {
+    for await (const chunk of src) {
+      const b = chunk as Buffer;
+      offset += b.length;
+      yield b;
+    }
+  } catch (e) {
+    report(
+      issue(
+        'read-error',
+        `reading stopped: ${errorText(e)}`,
+        { file: path, offset },
+        { cause: errorCode(e) },
+      ),
+    );
+  } finally {
+    src.destroy();
+  }
+}
+
+async function* gunzipStream(path: string, report: (i: Issue) => void): AsyncIterable<Uint8Array> {
+  const src = createReadStream(path, { highWaterMark: CHUNK });
+  const gz = createGunzip({ chunkSize: CHUNK });
+  let readError: unknown = null;
+  src.on('error', (e) => {
+    readError = e;
+    gz.destroy(e);
+  });
+  src.pipe(gz);
+  let produced = 0;
+  try {
+    for await (const chunk of gz) {
+      const b = chunk as Buffer;
+      produced += b.length;
+      yield b;
+    }
+  } catch (e) {
+    const at = gz.bytesWritten;
+    if (readError) {
+      report(
+        issue(
+          'read-error',
+          `reading stopped: ${errorText(readError)}`,
+          { file: path, offset: at },
+          {
+            cause: errorCode(readError),
+          },
+        ),
+      );
+    } else {
+      const truncated = /unexpected end/i.test(errorText(e));
+      report(
+        issue(
+          truncated ? 'gzip-truncated' : 'gzip-corrupt',
+          `${truncated ? 'gzip stream ends early' : 'gzip stream is corrupt'} after ${at} compressed bytes ` +
+            `(${produced} bytes decoded and kept): ${errorText(e)}`,
+          { file: path, offset: at },
+          { compressedOffset: at, decodedBytes: produced, cause: errorCode(e) },
+        ),
+      );
+    }
+  } finally {
+    src.unpipe(gz);
+    src.destroy();
+    gz.destroy();
+  }
+}
+
+/** The first `n` bytes of the (decompressed) content, fewer when it is shorter. */
+export async function readHead(input: ReaderInput, n = 65536): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let have = 0;
+  for await (const chunk of input.open()) {
+    const take = Math.min(chunk.length, n - have);
+    parts.push(chunk.subarray(0, take));
+    have += take;
+    if (have >= n) break;
+  }
+  return Buffer.concat(parts, have);
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function errorCode(e: unknown): string | undefined {
+  if (typeof e === 'object' && e !== null && 'code' in e) {
+    const c = (e as { code: unknown }).code;
+    return typeof c === 'string' ? c : undefined;
+  }
+  return undefined;
+}
