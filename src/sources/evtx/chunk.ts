@@ -11,7 +11,14 @@ import { err, type Result } from '../../core/result.js';
 import { ByteReader, tryRead } from '../binary/byte-reader.js';
 import { crc32 } from '../binary/crc32.js';
 import { ChunkBinXml } from './binxml/parser.js';
-import { checkRecordHeader, type EvtxRecord, parseRecord, RECORD_MAGIC, RECORD_MIN_SIZE } from './record.js';
+import {
+  checkRecordHeader,
+  type EvtxRecord,
+  parseRecord,
+  RECORD_MAGIC,
+  RECORD_MIN_SIZE,
+  sizeCopyMatches,
+} from './record.js';
 
 export const CHUNK_MAGIC = Uint8Array.of(0x45, 0x6c, 0x66, 0x43, 0x68, 0x6e, 0x6b, 0x00); // "ElfChnk\0"
 export const CHUNK_SIZE = 65536;
@@ -120,23 +127,19 @@ export function parseChunkBytes(chunk: Uint8Array, ctx: ChunkContext): ChunkResu
   }
   const bx = new ChunkBinXml(r);
   let pos = CHUNK_HEADER_SIZE;
-  let lastGood = pos;
   while (pos + RECORD_MIN_SIZE <= end) {
     const hdr = checkRecordHeader(r, pos, chunk.length);
     if (typeof hdr !== 'number') {
-      // Zero fill after the last record: nothing more here.
-      if (isZero(chunk, pos, Math.min(end, pos + 32)) && isZero(chunk, pos, end)) break;
-      items.push(err(hdr));
-      const next = findRecordMagic(chunk, pos + 4, end);
-      if (next < 0) break;
-      pos = next;
-      continue;
+      // Zero fill after the last record: nothing more here. Otherwise the chain of records is
+      // broken: report it once and leave the rest of the chunk to recovery (--recover).
+      if (!isZero(chunk, pos, end)) items.push(err(hdr));
+      break;
     }
-    items.push(parseRecord(bx, pos, hdr, ctx.chunkIndex, flags));
+    const rflags = sizeCopyMatches(r, pos, hdr) ? flags : [...flags, 'record-size-copy-mismatch'];
+    items.push(parseRecord(bx, pos, hdr, ctx.chunkIndex, rflags));
     pos += hdr;
-    lastGood = pos;
   }
-  if (ctx.recover) recoverSlack(bx, chunk, Math.max(lastGood, pos), ctx, flags, items);
+  if (ctx.recover) recoverSlack(bx, chunk, pos, ctx, flags, items);
   return { items, issues };
 }
 

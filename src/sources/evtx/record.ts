@@ -38,7 +38,12 @@ function loc(r: ByteReader, off: number): { file?: string; offset: number } {
   return r.file === undefined ? { offset: at } : { file: r.file, offset: at };
 }
 
-/** Why the record header at `pos` is unusable, or null with its size when it is sane. */
+/** True when the trailing size copy agrees with the header (a mismatch is a flag, not a failure). */
+export function sizeCopyMatches(r: ByteReader, pos: number, size: number): boolean {
+  return r.u32(pos + size - 4, 'record.size-copy') === size;
+}
+
+/** Why the record header at `pos` is unusable, or its size when it is sane. */
 export function checkRecordHeader(r: ByteReader, pos: number, limit: number): Issue | number {
   if (!r.matches(pos, RECORD_MAGIC)) {
     return issue('evtx.record-bad-magic', 'record signature is not **\\0\\0', loc(r, pos));
@@ -50,18 +55,6 @@ export function checkRecordHeader(r: ByteReader, pos: number, limit: number): Is
       size,
       room: limit - pos,
     });
-  }
-  const copy = r.u32(pos + size - 4, 'record.size-copy');
-  if (copy !== size) {
-    return issue(
-      'evtx.record-size-mismatch',
-      `record size ${size} but its trailing copy says ${copy}`,
-      loc(r, pos),
-      {
-        size,
-        copy,
-      },
-    );
   }
   return size;
 }

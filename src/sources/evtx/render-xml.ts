@@ -25,9 +25,17 @@ const ESC_TEST = /[&<>"]/;
 const ESC_RE = /[&<>"]/g;
 const ESC: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 
-/** Escape `& < > "` for element text and attribute values. */
+const TEXT_TEST = /[&<>]/;
+const TEXT_RE = /[&<>]/g;
+
+/** Escape `& < > "` for attribute values. */
 export function escapeXml(s: string): string {
   return ESC_TEST.test(s) ? s.replace(ESC_RE, (c) => ESC[c] as string) : s;
+}
+
+/** Escape `& < >` for element text (quotes stay, as Windows renders them). */
+export function escapeText(s: string): string {
+  return TEXT_TEST.test(s) ? s.replace(TEXT_RE, (c) => ESC[c] as string) : s;
 }
 
 function attrsXml(el: ElementNode, scope: Scope): string {
@@ -53,10 +61,10 @@ function inlineText(nodes: readonly Node[], scope: Scope): string {
   for (const n of nodes) {
     switch (n.k) {
       case N_TEXT:
-        s += escapeXml(n.text);
+        s += escapeText(n.text);
         break;
       case N_SUBST:
-        s += escapeXml(substString(scope, n.index));
+        s += escapeText(substString(scope, n.index));
         break;
       case N_CHARREF:
         s += `&#${n.code};`;
@@ -82,7 +90,7 @@ function renderNodes(nodes: readonly Node[], scope: Scope, indent: string, out: 
         const items = arrayItems(n, scope);
         if (items !== null) {
           const open = `${indent}<${n.name}${attrsXml(n, scope)}`;
-          for (const it of items) out.push(it === '' ? `${open}/>` : `${open}>${escapeXml(it)}</${n.name}>`);
+          for (const it of items) out.push(it === '' ? `${open}/>` : `${open}>${escapeText(it)}</${n.name}>`);
           break;
         }
         renderElement(n, scope, indent, out);
@@ -96,7 +104,7 @@ function renderNodes(nodes: readonly Node[], scope: Scope, indent: string, out: 
           const nested = scope.nested[n.index];
           if (nested) renderNodes(nested, scope, indent, out);
         } else {
-          const t = escapeXml(substString(scope, n.index));
+          const t = escapeText(substString(scope, n.index));
           if (t !== '') out.push(indent + t);
         }
         break;
