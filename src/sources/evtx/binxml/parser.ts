@@ -110,6 +110,7 @@ export class ChunkBinXml {
    */
   fragment(pos: number, end: number, inSubst: boolean): { nodes: Node[]; pos: number } {
     const out: Node[] = [];
+    let sub = inSubst;
     let p = pos;
     while (p < end) {
       const tok = this.r.u8(p, 'binxml.token');
@@ -121,8 +122,10 @@ export class ChunkBinXml {
       if (tok === T_FRAGMENT_HEADER) {
         this.r.need(p, 4, 'binxml.fragment-header');
         p += 4;
+        // A whole fragment is a normal document: its elements carry the dependency identifier.
+        sub = false;
       } else if (base === T_OPEN_START) {
-        const [el, np] = this.element(p, end, inSubst);
+        const [el, np] = this.element(p, end, sub);
         out.push(el);
         p = np;
       } else if (tok === T_TEMPLATE_INSTANCE) {
