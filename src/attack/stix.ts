@@ -67,6 +67,72 @@ function lineCol(text: string, offset: number): { line: number; col: number } {
   return { line, col: offset - last };
 }
 
+/**
+ * Offset of the first JSON syntax error in `text` (Node 20's `JSON.parse` messages do not always
+ * carry one). A flat scanner with an explicit stack: no recursion, linear time.
+ */
+export function jsonErrorOffset(text: string): number {
+  const stack: string[] = [];
+  let i = 0;
+  let want: 'value' | 'key' | 'after' = 'value';
+  const string = (): boolean => {
+    i++;
+    while (i < text.length) {
+      const c = text.charCodeAt(i);
+      if (c === 0x22) {
+        i++;
+        return true;
+      }
+      if (c < 0x20) return false;
+      i += c === 0x5c ? 2 : 1;
+    }
+    return false;
+  };
+  for (;;) {
+    while (i < text.length && ' \t\r\n'.includes(text.charAt(i))) i++;
+    const c = text.charAt(i);
+    if (want === 'value') {
+      if (c === '{' || c === '[') {
+        stack.push(c);
+        i++;
+        want = c === '{' ? 'key' : 'value';
+        while (i < text.length && ' \t\r\n'.includes(text.charAt(i))) i++;
+        if (text.charAt(i) === (c === '{' ? '}' : ']')) {
+          stack.pop();
+          i++;
+          want = 'after';
+        }
+      } else if (c === '"') {
+        if (!string()) return i;
+        want = 'after';
+      } else {
+        const m = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(
+          text.slice(i, i + 400),
+        );
+        if (!m) return i;
+        i += m[0].length;
+        want = 'after';
+      }
+    } else if (want === 'key') {
+      if (c !== '"' || !string()) return i;
+      while (i < text.length && ' \t\r\n'.includes(text.charAt(i))) i++;
+      if (text.charAt(i) !== ':') return i;
+      i++;
+      want = 'value';
+    } else {
+      const top = stack[stack.length - 1];
+      if (top === undefined) return i < text.length ? i : -1;
+      if (c === ',') {
+        i++;
+        want = top === '{' ? 'key' : 'value';
+      } else if (c === (top === '{' ? '}' : ']')) {
+        stack.pop();
+        i++;
+      } else return i;
+    }
+  }
+}
+
 /** Decode bytes into a bundle: gunzip when the gzip magic is present, parse, check the envelope. */
 export function parseBundleBytes(bytes: Uint8Array, file: string): Result<StixBundle, Issue> {
   let buf: Buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -93,8 +159,8 @@ export function parseBundleBytes(bytes: Uint8Array, file: string): Result<StixBu
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const m = /position (\d+)/.exec(msg);
-    const pos = m?.[1] !== undefined ? Number(m[1]) : undefined;
-    const where = pos !== undefined ? { file, ...lineCol(text, pos) } : { file };
+    const pos = m?.[1] !== undefined ? Number(m[1]) : jsonErrorOffset(text);
+    const where = pos >= 0 ? { file, ...lineCol(text, Math.min(pos, text.length)) } : { file };
     return err(issue('attack-bundle-json', `not valid JSON: ${msg}`, where));
   }
   if (!isRecord(parsed) || parsed.type !== 'bundle' || !Array.isArray(parsed.objects)) {
