@@ -54,7 +54,7 @@ describe('ByteReader', () => {
   it('renders SYSTEMTIME, GUID (upper case, braces) and SID', () => {
     const st = new Uint8Array(16);
     const dv = new DataView(st.buffer);
-    [2024, 3, 5, 1, 10, 11, 12, 345].forEach((v, i) => dv.setUint16(i * 2, v, true));
+    for (const [i, v] of [2024, 3, 5, 1, 10, 11, 12, 345].entries()) dv.setUint16(i * 2, v, true);
     expect(new ByteReader(st).systemtime(0, 'x')).toBe('2024-03-01T10:11:12.3450000Z');
     const g = bytes(
       0x3d,
