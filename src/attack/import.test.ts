@@ -329,7 +329,7 @@ describe('formatJson', () => {
   });
 });
 
-describe.skipIf(!corpusAvailable)('the v18.1 Enterprise bundle (corpus)', () => {
+describe.skipIf(!corpusAvailable)('the v18.1 Enterprise bundle (skipped: corpus not found)', () => {
   it('gives G0065 50 techniques and 17 software, C0049 26, 70 together; equals the committed table', async () => {
     const r = await importAttackBundle(corpusPath('attack', 'enterprise-attack-18.1.json.gz'));
     expect(r.ok).toBe(true);

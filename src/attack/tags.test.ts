@@ -169,6 +169,20 @@ describe('names and the APT40 set', () => {
     ]);
     expect(loadAttack().groups.get('G0065')?.software).toHaveLength(17);
   });
+
+  it('gives the mitigation reach over the APT40 set stated in threat-model.md §10', () => {
+    const apt40 = new Set(apt40Techniques().map((t) => t.id));
+    const reach = loadAttack()
+      .table.mitigations.map((m) => [m.id, m.mitigates.filter((t) => apt40.has(t)).length] as const)
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .map(([id, n]) => `${id}:${n}`);
+    expect(reach.join(' ')).toBe(
+      'M1018:15 M1017:14 M1026:13 M1056:12 M1047:10 M1021:9 M1027:9 M1040:9 M1037:7 M1042:7 M1028:6 M1031:6 ' +
+        'M1032:6 M1038:6 M1048:6 M1050:6 M1051:6 M1035:5 M1049:5 M1022:4 M1030:4 M1041:4 M1054:4 M1015:3 ' +
+        'M1013:2 M1019:2 M1025:2 M1043:2 M1016:1 M1024:1 M1036:1 M1045:1 M1057:1',
+    );
+  });
 });
 
 function* ruleFiles(dir: string): Generator<string> {
@@ -179,7 +193,7 @@ function* ruleFiles(dir: string): Generator<string> {
   }
 }
 
-describe.skipIf(!corpusAvailable)('SigmaHQ tags (corpus)', () => {
+describe.skipIf(!corpusAvailable)('SigmaHQ tags resolve (skipped: corpus not found)', () => {
   it('resolve against v18.1 plus the v19 overlay, except a data-source id', () => {
     const unknown = new Map<string, number>();
     let tags = 0;
