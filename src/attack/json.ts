@@ -13,7 +13,7 @@ function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** The value printed on one line, or undefined when it holds nothing printable. */
+/** The value printed on one line (undefined object members are skipped). */
 function flat(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(flat).join(', ')}]`;
   if (isObj(v)) {
