@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { FathomError } from '../core/errors.js';
 import { renderIssue } from '../core/issue.js';
+import { registerAttack } from './commands/attack.js';
 import { registerDump } from './commands/dump.js';
 import { EXIT, UsageError } from './io.js';
 
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerDump(program);
+  registerAttack(program);
   return program;
 }
 
