@@ -5,6 +5,7 @@
  * in order can hold back workers that run ahead (bounded memory whatever the input size).
  */
 import { availableParallelism } from 'node:os';
+import type { WorkerOptions } from 'node:worker_threads';
 import { Worker } from 'node:worker_threads';
 
 /** A task the worker entry (`engine/worker.ts`) knows how to run, keyed by `type`. */
@@ -34,13 +35,23 @@ export function defaultWorkerCount(): number {
   return Math.max(1, availableParallelism());
 }
 
-function workerEntry(): { url: URL; execArgv: string[] } {
+type WorkerEntry = { entry: URL | string; options: WorkerOptions };
+
+function workerEntry(): WorkerEntry {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
-    // Running from source (tests, tsx): the entry is TypeScript and needs the tsx loader.
-    return { url: new URL('./worker.ts', here), execArgv: ['--import', 'tsx'] };
+    // Running from source (tests, tsx): bootstrap the tsx loader inside the worker, then load
+    // the TypeScript entry. Built code (dist/) starts worker.js directly.
+    const target = new URL('./worker.ts', here).href;
+    const code = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(target)}); });`;
+    return { entry: code, options: { eval: true } };
   }
-  return { url: new URL('./worker.js', here), execArgv: [] };
+  return { entry: new URL('./worker.js', here), options: {} };
+}
+
+function startWorker(): Worker {
+  const { entry, options } = workerEntry();
+  return new Worker(entry, options);
 }
 
 export class WorkerPool {
@@ -51,13 +62,11 @@ export class WorkerPool {
   private closed = false;
 
   constructor(readonly size: number) {
-    const { url, execArgv } = workerEntry();
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(url, { execArgv });
+      const worker = startWorker();
       const slot: Slot = { worker, busy: false };
       worker.on('message', (msg: FromWorker) => this.onMessage(slot, msg));
       worker.on('error', (e) => this.onWorkerError(slot, e));
-      worker.unref();
       this.slots.push(slot);
     }
   }
@@ -129,11 +138,9 @@ export class WorkerPool {
       this.running.delete(id);
       run?.reject(e);
     }
-    const { url, execArgv } = workerEntry();
-    const worker = new Worker(url, { execArgv });
+    const worker = startWorker();
     worker.on('message', (msg: FromWorker) => this.onMessage(slot, msg));
     worker.on('error', (err) => this.onWorkerError(slot, err));
-    worker.unref();
     slot.worker = worker;
     slot.busy = false;
     slot.current = undefined;

@@ -10,8 +10,7 @@ import { runDumpTask } from './dump-task.js';
 type TaskRunner = (task: never) => AsyncIterable<unknown>;
 
 const RUNNERS: Record<string, TaskRunner> = {
-  'dump-file': runDumpTask as (t: DumpTask) => AsyncIterable<unknown>,
-  'dump-evtx-range': runDumpTask as (t: DumpTask) => AsyncIterable<unknown>,
+  dump: runDumpTask as (t: DumpTask) => AsyncIterable<unknown>,
 };
 
 const credits = new Map<number, () => void>();

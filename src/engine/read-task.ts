@@ -1,0 +1,133 @@
+/**
+ * @module engine/read-task
+ * The unit of reading shared by every pipeline (dump, hunt): a whole evidence file, or a range
+ * of 64 KiB chunks of a large plain EVTX file (chunks are self-contained, so ranges parse in
+ * parallel). Planning walks the evidence; reading yields events and issues, never throws on
+ * bad evidence.
+ */
+import { open, stat } from 'node:fs/promises';
+import type { Issue } from '../core/issue.js';
+import { issue } from '../core/issue.js';
+import { err, ok } from '../core/result.js';
+import { parseChunk, recordToEvent, renderRecordXml } from '../sources/evtx/index.js';
+import { readEvidenceFile } from '../sources/registry.js';
+import type { EventWithXml, SourceItem } from '../sources/types.js';
+import { walkEvidence } from '../sources/walk.js';
+
+export const EVTX_HEADER_SIZE = 4096;
+export const EVTX_CHUNK_SIZE = 65536;
+
+export type ReadTask =
+  | { kind: 'file'; path: string; recover: boolean }
+  | { kind: 'evtx-range'; path: string; recover: boolean; firstChunk: number; chunkCount: number };
+
+export interface ReadPlan {
+  tasks: ReadTask[];
+  /** Size of every evidence file, in walk order. */
+  sizes: Map<string, number>;
+  issues: Issue[];
+}
+
+export interface PlanOptions {
+  recover?: boolean;
+  /** Split large plain EVTX files into chunk ranges (only worth it with worker threads). */
+  split: boolean;
+  /** Chunks per range (default 32 = 2 MiB). */
+  chunksPerTask?: number;
+}
+
+const EVTX_MAGIC = 'ElfFile\u0000';
+
+async function isPlainEvtx(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const head = new Uint8Array(8);
+    const { bytesRead } = await fh.read(head, 0, 8, 0);
+    return bytesRead === 8 && Buffer.from(head).toString('latin1') === EVTX_MAGIC;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Walk the evidence and split it into read tasks, in a deterministic order. */
+export async function planReadTasks(paths: string[], opts: PlanOptions): Promise<ReadPlan> {
+  const tasks: ReadTask[] = [];
+  const sizes = new Map<string, number>();
+  const issues: Issue[] = [];
+  const per = Math.max(1, opts.chunksPerTask ?? 32);
+  const recover = opts.recover ?? false;
+  for await (const entry of walkEvidence(paths)) {
+    if ('issue' in entry) {
+      issues.push(entry.issue);
+      continue;
+    }
+    const path = entry.path;
+    let size: number;
+    try {
+      size = (await stat(path)).size;
+    } catch (e) {
+      issues.push(issue('unreadable', `cannot stat: ${(e as Error).message}`, { file: path }));
+      continue;
+    }
+    sizes.set(path, size);
+    let split = false;
+    if (opts.split && size > EVTX_HEADER_SIZE + 2 * per * EVTX_CHUNK_SIZE) {
+      split = await isPlainEvtx(path).catch(() => false);
+    }
+    if (!split) {
+      tasks.push({ kind: 'file', path, recover });
+      continue;
+    }
+    const chunks = Math.ceil((size - EVTX_HEADER_SIZE) / EVTX_CHUNK_SIZE);
+    for (let c = 0; c < chunks; c += per) {
+      tasks.push({ kind: 'evtx-range', path, recover, firstChunk: c, chunkCount: Math.min(per, chunks - c) });
+    }
+  }
+  return { tasks, sizes, issues };
+}
+
+/** Bytes of evidence a task covers (for progress). */
+export function readTaskBytes(t: ReadTask, sizes: Map<string, number>): number {
+  if (t.kind === 'file') return sizes.get(t.path) ?? 0;
+  return t.chunkCount * EVTX_CHUNK_SIZE + (t.firstChunk === 0 ? EVTX_HEADER_SIZE : 0);
+}
+
+/**
+ * The events of a task, in order. Items that are not ok carry the issues of an unreadable
+ * record, chunk or file. With `xml`, EVTX events carry their native XML (`EventWithXml`).
+ */
+export async function* readTaskItems(task: ReadTask, opts: { xml?: boolean } = {}): AsyncGenerator<SourceItem> {
+  if (task.kind === 'file') {
+    yield* readEvidenceFile(task.path, { recover: task.recover, ...(opts.xml ? { xml: true } : {}) });
+    return;
+  }
+  let fh: Awaited<ReturnType<typeof open>>;
+  try {
+    fh = await open(task.path, 'r');
+  } catch (e) {
+    yield err(issue('unreadable', `cannot open: ${(e as Error).message}`, { file: task.path }));
+    return;
+  }
+  try {
+    const buf = new Uint8Array(EVTX_CHUNK_SIZE);
+    for (let c = task.firstChunk; c < task.firstChunk + task.chunkCount; c++) {
+      const fileOffset = EVTX_HEADER_SIZE + c * EVTX_CHUNK_SIZE;
+      const { bytesRead } = await fh.read(buf, 0, EVTX_CHUNK_SIZE, fileOffset);
+      if (bytesRead === 0) break;
+      const chunk = bytesRead === EVTX_CHUNK_SIZE ? buf : buf.subarray(0, bytesRead);
+      const res = parseChunk(chunk, { file: task.path, chunkIndex: c, fileOffset, recover: task.recover });
+      for (const i of res.issues) yield err(i);
+      for (const item of res.items) {
+        if (!item.ok) {
+          yield item;
+          continue;
+        }
+        const ev: EventWithXml = recordToEvent(item.value, task.path);
+        if (opts.xml) ev.xml = renderRecordXml(item.value);
+        yield ok(ev);
+      }
+    }
+  } finally {
+    await fh.close();
+  }
+}
