@@ -1,0 +1,114 @@
+/**
+ * @module sigma/compile/prefilter
+ * A rule's literal prefilter: a field (or every value, for keywords) and a set of lower-case
+ * needles such that the rule can only match an event whose field contains one of them. It is a
+ * necessary condition derived from positive (un-negated) string patterns, so checking it first
+ * never changes a result; engines can also index rules by it.
+ */
+import type { Condition, DetectionNode, SigmaRule, StrPart, ValueMatcher } from '../rule/types.js';
+
+export interface Prefilter {
+  /** The field whose text must contain a needle; null = any value of the event (keywords). */
+  readonly field: string | null;
+  /** Lower-case substrings; the rule can match only if the field contains at least one. */
+  readonly needles: readonly string[];
+}
+
+/** Needles shorter than this make a prefilter too weak to be worth it. */
+export const MIN_NEEDLE = 3;
+
+function longestLiteral(parts: readonly StrPart[]): string {
+  let best = '';
+  for (const p of parts) if (typeof p === 'string' && p.length > best.length) best = p;
+  return best;
+}
+
+function valueNeedles(v: ValueMatcher): string[] | null {
+  if (v.kind === 'pattern') {
+    // Case-sensitive patterns: lower-casing is context-dependent (final sigma), so no needle.
+    if (v.cased) return null;
+    const lit = longestLiteral(v.pattern.parts).toLowerCase();
+    return lit.length ? [lit] : null;
+  }
+  if (v.kind === 'alt') {
+    const out: string[] = [];
+    for (const a of v.alts) {
+      const n = valueNeedles(a);
+      if (!n) return null;
+      out.push(...n);
+    }
+    return out.length ? out : null;
+  }
+  return null;
+}
+
+function score(p: Prefilter): number {
+  let min = Number.POSITIVE_INFINITY;
+  for (const n of p.needles) min = Math.min(min, n.length);
+  return min * 1000 - p.needles.length;
+}
+
+function best(cands: Array<Prefilter | null>): Prefilter | null {
+  let out: Prefilter | null = null;
+  for (const c of cands) if (c && (!out || score(c) > score(out))) out = c;
+  return out;
+}
+
+function union(cands: Array<Prefilter | null>): Prefilter | null {
+  if (cands.length === 0) return null;
+  const first = cands[0];
+  if (!first) return null;
+  const needles = new Set<string>();
+  for (const c of cands) {
+    if (!c || c.field !== first.field) return null;
+    for (const n of c.needles) needles.add(n);
+  }
+  return { field: first.field, needles: [...needles] };
+}
+
+function nodePrefilter(n: DetectionNode): Prefilter | null {
+  if (n.kind === 'and') return best(n.items.map(nodePrefilter));
+  if (n.kind === 'or') return union(n.items.map(nodePrefilter));
+  const it = n.item;
+  if (it.negated || it.values.length === 0) return null;
+  const per = it.values.map(valueNeedles);
+  if (it.combine === 'and') {
+    return best(per.map((needles) => (needles ? { field: it.field, needles } : null)));
+  }
+  const all: string[] = [];
+  for (const p of per) {
+    if (!p) return null;
+    all.push(...p);
+  }
+  return { field: it.field, needles: [...new Set(all)] };
+}
+
+function condPrefilter(c: Condition, sel: (n: string) => Prefilter | null): Prefilter | null {
+  switch (c.kind) {
+    case 'id':
+      return sel(c.name);
+    case 'not':
+      return null;
+    case 'and':
+      return best(c.items.map((x) => condPrefilter(x, sel)));
+    case 'or':
+      return union(c.items.map((x) => condPrefilter(x, sel)));
+    case 'of':
+      return c.quant === 'all' ? best(c.names.map(sel)) : union(c.names.map(sel));
+  }
+}
+
+/** The rule's prefilter, or null when no useful necessary literal exists. */
+export function rulePrefilter(rule: Pick<SigmaRule, 'detection'>): Prefilter | null {
+  const cache = new Map<string, Prefilter | null>();
+  const sel = (name: string): Prefilter | null => {
+    if (!cache.has(name)) {
+      const s = rule.detection.selections.get(name);
+      cache.set(name, s ? nodePrefilter(s.node) : null);
+    }
+    return cache.get(name) ?? null;
+  };
+  const p = condPrefilter(rule.detection.condition, sel);
+  if (!p || p.needles.length === 0 || p.needles.some((n) => n.length < MIN_NEEDLE)) return null;
+  return p;
+}

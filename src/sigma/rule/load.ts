@@ -1,0 +1,241 @@
+/**
+ * @module sigma/rule/load
+ * Loading rule files: directory walk (.yml/.yaml), multi-document YAML, dispatch of each document
+ * to the rule, correlation or meta-filter parser, and the load status of every document. Nothing
+ * is dropped silently: a document that cannot load becomes a `RefusedRule` with a stable code and
+ * its file:line:col. Fail-fast (default) reports a refused document's first error; collect mode
+ * (`collectIssues`) reports all of them and keeps placeholder rules for lint and the UI.
+ */
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Issue } from '../../core/issue.js';
+import { issue } from '../../core/issue.js';
+import { applyFilters, parseFilterDocument } from '../filter/index.js';
+import { parseCorrelation } from './correlation-bridge.js';
+import { parseRuleDocument, ruleKey } from './parse.js';
+import type { LoadOptions, RefusedRule, RuleSet, SigmaRule } from './types.js';
+import { parseYamlDocuments } from './yaml.js';
+
+/** Rule files larger than this are refused (`file-too-large`). */
+export const MAX_RULE_FILE_BYTES = 8 * 1024 * 1024;
+
+/** In collect mode, the placeholder rules of refused documents, by refusal. */
+export const placeholderRules = new WeakMap<RefusedRule, SigmaRule>();
+
+function emptySet(): RuleSet {
+  return { rules: [], correlations: [], filters: [], refused: [], issues: [] };
+}
+
+function refuse(
+  set: RuleSet,
+  errors: Issue[],
+  warnings: Issue[],
+  file: string,
+  fallback: { line: number; col: number },
+  meta: { id?: string | undefined; title?: string | undefined },
+  collect: boolean,
+): RefusedRule {
+  const first = errors[0] as Issue;
+  const r: RefusedRule = {
+    file,
+    line: first.location?.line ?? fallback.line,
+    col: first.location?.col ?? fallback.col,
+    ...(meta.id !== undefined ? { id: meta.id } : {}),
+    ...(meta.title ? { title: meta.title } : {}),
+    code: first.code,
+    message: first.message,
+  };
+  set.refused.push(r);
+  if (collect) set.issues.push(...errors, ...warnings);
+  else set.issues.push(first);
+  return r;
+}
+
+function textField(raw: unknown, key: string): string | undefined {
+  if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
+    const v = (raw as Record<string, unknown>)[key];
+    return typeof v === 'string' ? v : undefined;
+  }
+  return undefined;
+}
+
+function loadInto(set: RuleSet, text: string, file: string, opts: LoadOptions): void {
+  const collect = opts.collectIssues === true;
+  const docs = parseYamlDocuments(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  for (const doc of docs) {
+    if (doc.errors.length) {
+      const errs = doc.errors.map((e) =>
+        issue('yaml-syntax', e.message, { file, line: e.pos.line, col: e.pos.col }),
+      );
+      refuse(set, errs, [], file, doc.pos, {}, collect);
+      continue;
+    }
+    const yamlWarnings = doc.warnings.map((w) =>
+      issue(w.code, w.message, { file, line: w.pos.line, col: w.pos.col }, undefined, 'warning'),
+    );
+    const root = doc.root;
+    if (!root || (root.kind === 'scalar' && (root.value === null || root.value === undefined))) continue;
+    if (root.kind !== 'map') {
+      refuse(
+        set,
+        [
+          issue('invalid-document', 'a Sigma document must be a YAML map', {
+            file,
+            line: root.pos.line,
+            col: root.pos.col,
+          }),
+        ],
+        [],
+        file,
+        root.pos,
+        {},
+        collect,
+      );
+      continue;
+    }
+    const has = (k: string) => root.entries.some((e) => e.key === k);
+    if (has('correlation')) {
+      const r = parseCorrelation(root, file);
+      if (r.ok) {
+        set.correlations.push(r.value);
+        set.issues.push(...yamlWarnings);
+      } else {
+        const raw = r.raw;
+        refuse(
+          set,
+          [...r.issues],
+          yamlWarnings,
+          file,
+          root.pos,
+          { id: textField(raw, 'id'), title: textField(raw, 'title') },
+          collect,
+        );
+      }
+      continue;
+    }
+    if (has('filter') && !has('detection')) {
+      const f = parseFilterDocument(root, file, opts.placeholders);
+      const warnings = [...yamlWarnings, ...f.warnings];
+      if (f.filter && f.errors.length === 0) {
+        set.filters.push({ ...f.filter, warnings });
+        set.issues.push(...warnings);
+      } else {
+        const errs = f.errors.length
+          ? f.errors
+          : [issue('invalid-filter', 'filter could not be read', { file, ...root.pos })];
+        const raw = Object.fromEntries(
+          root.entries.map((e) => [e.key, e.value.kind === 'scalar' ? e.value.value : null]),
+        );
+        refuse(
+          set,
+          errs,
+          warnings,
+          file,
+          root.pos,
+          { id: textField(raw, 'id'), title: textField(raw, 'title') },
+          collect,
+        );
+      }
+      continue;
+    }
+    const p = parseRuleDocument(root, file, opts.placeholders);
+    const warnings = [...yamlWarnings, ...p.warnings];
+    const rule: SigmaRule = { ...p.rule, warnings };
+    if (p.errors.length) {
+      const r = refuse(set, p.errors, warnings, file, root.pos, { id: rule.id, title: rule.title }, collect);
+      if (collect) placeholderRules.set(r, rule);
+      continue;
+    }
+    set.rules.push(rule);
+    set.issues.push(...warnings);
+  }
+}
+
+function finish(set: RuleSet, opts: LoadOptions): RuleSet {
+  const seen = new Map<string, SigmaRule>();
+  for (const r of set.rules) {
+    for (const k of [r.id, r.name]) {
+      if (k === undefined) continue;
+      const prev = seen.get(k);
+      if (prev && prev !== r) {
+        set.issues.push(
+          issue(
+            'duplicate-id',
+            `'${k}' is used by ${prev.file}:${prev.line} and ${r.file}:${r.line}`,
+            { file: r.file, line: r.line, col: r.col },
+            undefined,
+            'warning',
+          ),
+        );
+      } else seen.set(k, r);
+    }
+  }
+  if (set.filters.length && opts.applyFilters !== false) {
+    const a = applyFilters(set.rules, set.filters, ruleKey);
+    set.rules = a.rules;
+    set.issues.push(...a.issues);
+  }
+  return set;
+}
+
+/** Load the Sigma documents of one YAML text (several documents may be separated by `---`). */
+export function loadRuleText(text: string, file: string, opts: LoadOptions = {}): RuleSet {
+  const set = emptySet();
+  loadInto(set, text, file, opts);
+  return finish(set, opts);
+}
+
+async function walk(path: string, out: string[], seen: Set<string>, depth: number): Promise<void> {
+  const real = await realpath(path);
+  if (seen.has(real) || depth > 32) return;
+  seen.add(real);
+  const st = await stat(real);
+  if (st.isDirectory()) {
+    const names = (await readdir(real)).sort();
+    for (const n of names) {
+      if (n.startsWith('.')) continue;
+      const p = join(path, n);
+      const s = await stat(p).catch(() => null);
+      if (!s) continue;
+      if (s.isDirectory()) await walk(p, out, seen, depth + 1);
+      // `X.tests.yml` beside a rule holds its test events (docs/rules.md), not rules.
+      else if (/\.ya?ml$/i.test(n) && !/\.tests\.ya?ml$/i.test(n)) out.push(p);
+    }
+  } else out.push(path);
+}
+
+/** Load rule files and directories (walked recursively for .yml/.yaml, in sorted order). */
+export async function loadRuleFiles(paths: string[], opts: LoadOptions = {}): Promise<RuleSet> {
+  const set = emptySet();
+  const files: string[] = [];
+  const seen = new Set<string>();
+  for (const p of paths) {
+    try {
+      await walk(p, files, seen, 0);
+    } catch (e) {
+      const r: RefusedRule = { file: p, line: 0, col: 0, code: 'read-error', message: (e as Error).message };
+      set.refused.push(r);
+      set.issues.push(issue('read-error', r.message, { file: p }));
+    }
+  }
+  for (const f of files) {
+    let text: string;
+    try {
+      const st = await stat(f);
+      if (st.size > MAX_RULE_FILE_BYTES) {
+        const msg = `rule file is ${st.size} bytes (limit ${MAX_RULE_FILE_BYTES})`;
+        set.refused.push({ file: f, line: 0, col: 0, code: 'file-too-large', message: msg });
+        set.issues.push(issue('file-too-large', msg, { file: f }));
+        continue;
+      }
+      text = await readFile(f, 'utf8');
+    } catch (e) {
+      const r: RefusedRule = { file: f, line: 0, col: 0, code: 'read-error', message: (e as Error).message };
+      set.refused.push(r);
+      set.issues.push(issue('read-error', r.message, { file: f }));
+      continue;
+    }
+    loadInto(set, text, f, opts);
+  }
+  return finish(set, opts);
+}
