@@ -236,9 +236,30 @@ export function filetimeToIso(lo: number, hi: number): string {
     secs = Number(t / 10000000n);
     frac = Number(t % 10000000n);
   }
-  const ms = (secs - FILETIME_UNIX_EPOCH_S) * 1000;
-  const d = new Date(ms);
-  if (Number.isNaN(d.getTime())) return '';
-  const iso = d.toISOString();
-  return `${iso.slice(0, iso.length - 5)}.${String(frac).padStart(7, '0')}Z`;
+  return `${civil(secs - FILETIME_UNIX_EPOCH_S)}.${String(frac).padStart(7, '0')}Z`;
+}
+
+const P2 = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+
+/** `YYYY-MM-DDTHH:MM:SS` of Unix seconds, by integer calendar arithmetic (no Date). */
+function civil(t: number): string {
+  let days = Math.floor(t / 86400);
+  const sod = t - days * 86400;
+  // Days since 1970-01-01 to a proleptic Gregorian date, shifting the year to start in March.
+  days += 719468;
+  const era = Math.floor(days / 146097);
+  const doe = days - era * 146097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const hh = Math.floor(sod / 3600);
+  const mi = Math.floor((sod % 3600) / 60);
+  const ss = sod % 60;
+  const ys = y >= 0 && y <= 9999 ? String(y).padStart(4, '0') : String(y);
+  return `${ys}-${P2[m]}-${P2[d]}T${P2[hh]}:${P2[mi]}:${P2[ss]}`;
 }

@@ -11,14 +11,25 @@ import { attrValue, elementText, forEachElement, hasChildElements, textOf } from
 import type { EvtxRecord } from './record.js';
 
 function toInt(s: string | undefined): number | undefined {
-  if (s === undefined || s === '') return undefined;
-  if (/^-?\d+$/.test(s)) return Number(s);
-  if (/^0x[0-9a-f]+$/i.test(s)) return Number.parseInt(s.slice(2), 16);
-  return undefined;
+  if (s === undefined || s.length === 0) return undefined;
+  let v = 0;
+  let i = s.charCodeAt(0) === 45 ? 1 : 0;
+  if (i === s.length) return undefined;
+  if (s.length > 2 && s.charCodeAt(0) === 48 && (s.charCodeAt(1) | 0x20) === 120) {
+    const n = Number.parseInt(s.slice(2), 16);
+    return Number.isNaN(n) ? undefined : n;
+  }
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return undefined;
+    v = v * 10 + c;
+  }
+  return s.charCodeAt(0) === 45 ? -v : v;
 }
 
 /** 9-digit (nanosecond) timestamps from text are cut to Windows' 7 digits of 100 ns. */
 function normTime(s: string): string {
+  if (s.length <= 28) return s;
   const m = /^(.*\.\d{7})\d*Z$/.exec(s);
   return m ? `${m[1]}Z` : s;
 }

@@ -82,9 +82,9 @@ export interface Template {
 /** The substitution values of one template instance: where each value's bytes are. */
 export interface Values {
   readonly reader: ByteReader;
-  readonly types: Uint8Array;
-  readonly offs: Uint32Array;
-  readonly sizes: Uint32Array;
+  readonly types: number[];
+  readonly offs: number[];
+  readonly sizes: number[];
   /** Parsed fragments of BinXml-typed (0x21) values, by index. */
   readonly nested: Array<Node[] | undefined>;
 }

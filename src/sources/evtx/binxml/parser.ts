@@ -334,9 +334,9 @@ export class ChunkBinXml {
         },
       );
     }
-    const types = new Uint8Array(n);
-    const offs = new Uint32Array(n);
-    const sizes = new Uint32Array(n);
+    const types: number[] = new Array(n);
+    const offs: number[] = new Array(n);
+    const sizes: number[] = new Array(n);
     let dp = p + n * 4;
     for (let i = 0; i < n; i++) {
       const size = r.u16(p + i * 4, 'template-value.size');

@@ -44,7 +44,11 @@ function stripNuls(s: string): string {
 
 function hexOf(r: ByteReader, off: number, size: number): string {
   if (size === 4) return `0x${r.u32(off, 'value.hex32').toString(16)}`;
-  if (size === 8) return `0x${r.u64big(off, 'value.hex64').toString(16)}`;
+  if (size === 8) {
+    const lo = r.u32(off, 'value.hex64');
+    const hi = r.u32(off + 4, 'value.hex64');
+    return hi === 0 ? `0x${lo.toString(16)}` : `0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')}`;
+  }
   return `0x${r.hex(off, size, 'value.hex')}`;
 }
 
@@ -83,10 +87,17 @@ function scalar(r: ByteReader, t: number, off: number, size: number): string {
       return String(r.i32(off, W));
     case VT_UINT32:
       return String(r.u32(off, W));
-    case VT_INT64:
+    case VT_INT64: {
+      const hi = r.i32(off + 4, W);
+      // Exact as a double while |v| < 2^53.
+      if (hi >= -0x200000 && hi < 0x200000) return String(hi * 0x100000000 + r.u32(off, W));
       return r.i64big(off, W).toString();
-    case VT_UINT64:
+    }
+    case VT_UINT64: {
+      const hi = r.u32(off + 4, W);
+      if (hi < 0x200000) return String(hi * 0x100000000 + r.u32(off, W));
       return r.u64big(off, W).toString();
+    }
     case VT_REAL32:
       return real32(r.f32(off, W));
     case VT_REAL64:
