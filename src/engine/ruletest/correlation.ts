@@ -40,6 +40,15 @@ export function correlationInfo(c: SigmaCorrelation): CorrelationInfo {
 }
 
 /** Does the correlation fire on these events? */
-export function runCorrelationCase(c: SigmaCorrelation, _events: readonly Event[], _ctx: CorrelationContext): Result<boolean, Issue> {
-  return err(issue('correlation-error', 'the correlation evaluator (sigma/correlate) is not available yet', { file: c.file, line: c.line }));
+export function runCorrelationCase(
+  c: SigmaCorrelation,
+  _events: readonly Event[],
+  _ctx: CorrelationContext,
+): Result<boolean, Issue> {
+  return err(
+    issue('correlation-error', 'the correlation evaluator (sigma/correlate) is not available yet', {
+      file: c.file,
+      line: c.line,
+    }),
+  );
 }

@@ -4,6 +4,15 @@
  * plus the test-file reader (for `fathom rules test` and editors).
  */
 export { runRuleTests } from './run.js';
+export type { RuleTestFile, TestCase, TestEvent } from './testfile.js';
+export {
+  isTestFile,
+  MAX_EVENTS_PER_CASE,
+  MAX_TEST_FILE_BYTES,
+  parseTestFile,
+  readTestFile,
+  testFileFor,
+} from './testfile.js';
 export type {
   CaseResult,
   RuleTestFailure,
@@ -14,5 +23,3 @@ export type {
   RuleTestTotals,
   Tally,
 } from './types.js';
-export type { RuleTestFile, TestCase, TestEvent } from './testfile.js';
-export { isTestFile, parseTestFile, readTestFile, testFileFor, MAX_TEST_FILE_BYTES, MAX_EVENTS_PER_CASE } from './testfile.js';

@@ -10,8 +10,8 @@ import { join, resolve } from 'node:path';
 import type { Issue } from '../../core/issue.js';
 import { issue } from '../../core/issue.js';
 import type { Event } from '../../model/event.js';
-import { compileRule } from '../../sigma/compile/index.js';
 import type { RuleMatcher } from '../../sigma/compile/index.js';
+import { compileRule } from '../../sigma/compile/index.js';
 import { interpretRule } from '../../sigma/match/index.js';
 import type { LogsourceMap, LogsourceTarget, SelectionUsage } from '../../sigma/pipeline/index.js';
 import { checkApplicability, loadLogsourceMap, makeView, matchesTarget } from '../../sigma/pipeline/index.js';
@@ -35,7 +35,10 @@ import type {
 const MAX_WALK_DEPTH = 32;
 
 /** Rule files and test files under the given paths (directories walked in sorted order). */
-async function collectFiles(paths: readonly string[], issues: Issue[]): Promise<{ rules: string[]; tests: string[] }> {
+async function collectFiles(
+  paths: readonly string[],
+  issues: Issue[],
+): Promise<{ rules: string[]; tests: string[] }> {
   const rules: string[] = [];
   const tests: string[] = [];
   const seen = new Set<string>();
@@ -131,8 +134,17 @@ function finishResult(
       location: { file: testFile ?? t.ruleFile },
     });
   }
-  if (opts.requireNegative !== false && testFile && negatives.passed + negatives.failed === 0 && cases.length > 0) {
-    failures.push({ code: 'no-negative-test', message: 'the rule has no negative test', location: { file: testFile } });
+  if (
+    opts.requireNegative !== false &&
+    testFile &&
+    negatives.passed + negatives.failed === 0 &&
+    cases.length > 0
+  ) {
+    failures.push({
+      code: 'no-negative-test',
+      message: 'the rule has no negative test',
+      location: { file: testFile },
+    });
   }
   return {
     ruleKey: t.key,
@@ -149,15 +161,28 @@ function finishResult(
 }
 
 /** Read the test file beside a rule, checking that it names the rule. */
-async function testsFor(t: Tested, ids: readonly string[], failures: RuleTestFailure[]): Promise<RuleTestFile | null> {
+async function testsFor(
+  t: Tested,
+  ids: readonly string[],
+  failures: RuleTestFailure[],
+): Promise<RuleTestFile | null> {
   const tf = testFileFor(t.ruleFile);
   const read = await readTestFile(tf);
   if (read === null) {
-    failures.push({ code: 'no-test-file', message: `no test file (expected ${tf})`, location: { file: t.ruleFile } });
+    failures.push({
+      code: 'no-test-file',
+      message: `no test file (expected ${tf})`,
+      location: { file: t.ruleFile },
+    });
     return null;
   }
   if (!read.ok) {
-    for (const i of read.issues) failures.push({ code: 'test-file-invalid', message: i.message, ...(i.location ? { location: i.location } : {}) });
+    for (const i of read.issues)
+      failures.push({
+        code: 'test-file-invalid',
+        message: i.message,
+        ...(i.location ? { location: i.location } : {}),
+      });
     return null;
   }
   if (!ids.includes(read.value.rule)) {
@@ -171,7 +196,11 @@ async function testsFor(t: Tested, ids: readonly string[], failures: RuleTestFai
   return read.value;
 }
 
-async function testDetectionRule(rule: SigmaRule, map: LogsourceMap, opts: RuleTestOptions): Promise<RuleTestResult> {
+async function testDetectionRule(
+  rule: SigmaRule,
+  map: LogsourceMap,
+  opts: RuleTestOptions,
+): Promise<RuleTestResult> {
   const t: Tested = { ruleFile: rule.file, key: ruleKey(rule), title: rule.title };
   const failures: RuleTestFailure[] = [];
   const cases: CaseResult[] = [];
@@ -200,14 +229,32 @@ async function testDetectionRule(rule: SigmaRule, map: LogsourceMap, opts: RuleT
           });
         }
         const fired = via.size > 0;
-        cases.push({ kind, name: c.name, passed: kind === 'positive' ? fired : !fired, fired, firedVia: [...via], line: c.line });
+        cases.push({
+          kind,
+          name: c.name,
+          passed: kind === 'positive' ? fired : !fired,
+          fired,
+          firedVia: [...via],
+          line: c.line,
+        });
       }
     }
   }
-  return finishResult(t, 'rule', tf?.file ?? (failures.some((f) => f.code === 'no-test-file') ? null : testFileFor(rule.file)), cases, failures, opts);
+  return finishResult(
+    t,
+    'rule',
+    tf?.file ?? (failures.some((f) => f.code === 'no-test-file') ? null : testFileFor(rule.file)),
+    cases,
+    failures,
+    opts,
+  );
 }
 
-async function testCorrelation(corr: SigmaCorrelation, ctx: CorrelationContext, opts: RuleTestOptions): Promise<RuleTestResult> {
+async function testCorrelation(
+  corr: SigmaCorrelation,
+  ctx: CorrelationContext,
+  opts: RuleTestOptions,
+): Promise<RuleTestResult> {
   const info = correlationInfo(corr);
   const t: Tested = { ruleFile: corr.file, key: info.key, title: info.title };
   const failures: RuleTestFailure[] = [];
@@ -218,11 +265,23 @@ async function testCorrelation(corr: SigmaCorrelation, ctx: CorrelationContext, 
       for (const c of tf[kind]) {
         const r = runCorrelationCase(corr, toEvents(c, tf.file), ctx);
         if (!r.ok) {
-          for (const i of r.issues) failures.push({ code: 'correlation-error', message: i.message, location: i.location ?? { file: corr.file, line: corr.line } });
+          for (const i of r.issues)
+            failures.push({
+              code: 'correlation-error',
+              message: i.message,
+              location: i.location ?? { file: corr.file, line: corr.line },
+            });
           break;
         }
         const fired = r.value;
-        cases.push({ kind, name: c.name, passed: kind === 'positive' ? fired : !fired, fired, firedVia: [], line: c.line });
+        cases.push({
+          kind,
+          name: c.name,
+          passed: kind === 'positive' ? fired : !fired,
+          fired,
+          firedVia: [],
+          line: c.line,
+        });
       }
     }
   }
@@ -230,7 +289,13 @@ async function testCorrelation(corr: SigmaCorrelation, ctx: CorrelationContext, 
 }
 
 function totalsOf(results: readonly RuleTestResult[]): RuleTestTotals {
-  const t: RuleTestTotals = { rules: results.length, rulesPassed: 0, rulesFailed: 0, positives: { passed: 0, failed: 0 }, negatives: { passed: 0, failed: 0 } };
+  const t: RuleTestTotals = {
+    rules: results.length,
+    rulesPassed: 0,
+    rulesFailed: 0,
+    positives: { passed: 0, failed: 0 },
+    negatives: { passed: 0, failed: 0 },
+  };
   for (const r of results) {
     if (r.passed) t.rulesPassed++;
     else t.rulesFailed++;
@@ -257,9 +322,16 @@ export async function runRuleTests(paths: string[], opts: RuleTestOptions = {}):
     ? await loadRuleFiles(files.rules, loadOpts)
     : { rules: [], correlations: [], filters: [], refused: [], issues: [] };
   issues.push(...set.issues);
-  const context = opts.contextPaths?.length ? await collectFiles(opts.contextPaths, issues) : { rules: [], tests: [] };
+  const context = opts.contextPaths?.length
+    ? await collectFiles(opts.contextPaths, issues)
+    : { rules: [], tests: [] };
   const testedFiles = new Set(files.rules.map((f) => resolve(f)));
-  const contextSet = context.rules.length ? await loadRuleFiles(context.rules.filter((f) => !testedFiles.has(resolve(f))), loadOpts) : null;
+  const contextSet = context.rules.length
+    ? await loadRuleFiles(
+        context.rules.filter((f) => !testedFiles.has(resolve(f))),
+        loadOpts,
+      )
+    : null;
 
   const mapLoad = loadLogsourceMap({
     ...(opts.logsourceFiles ? { extraFiles: opts.logsourceFiles } : {}),
@@ -274,7 +346,11 @@ export async function runRuleTests(paths: string[], opts: RuleTestOptions = {}):
   for (const r of set.refused) {
     const t: Tested = { ruleFile: r.file, key: r.id ?? r.title ?? r.file, title: r.title ?? r.file };
     const failures: RuleTestFailure[] = [
-      { code: 'rule-refused', message: `${r.code}: ${r.message}`, location: { file: r.file, line: r.line, col: r.col } },
+      {
+        code: 'rule-refused',
+        message: `${r.code}: ${r.message}`,
+        location: { file: r.file, line: r.line, col: r.col },
+      },
     ];
     results.push(finishResult(t, 'rule', null, [], failures, opts));
   }
@@ -290,7 +366,9 @@ export async function runRuleTests(paths: string[], opts: RuleTestOptions = {}):
   for (const tf of files.tests) {
     const beside = [tf.replace(/\.tests\.ya?ml$/i, '.yml'), tf.replace(/\.tests\.ya?ml$/i, '.yaml')];
     if (!beside.some((b) => ruleFiles.has(resolve(b)))) {
-      issues.push(issue('orphan-test-file', 'test file has no rule file beside it', { file: tf }, undefined, 'warning'));
+      issues.push(
+        issue('orphan-test-file', 'test file has no rule file beside it', { file: tf }, undefined, 'warning'),
+      );
     }
   }
   results.sort((a, b) => (a.ruleFile < b.ruleFile ? -1 : a.ruleFile > b.ruleFile ? 1 : 0));

@@ -5,8 +5,8 @@
  * line:col, never exceptions.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Node } from 'yaml';
+import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Issue } from '../../core/issue.js';
 import { issue } from '../../core/issue.js';
 import type { Result } from '../../core/result.js';
@@ -68,11 +68,19 @@ export function parseTestFile(text: string, file: string): Result<RuleTestFile, 
   const issues: Issue[] = [];
   const at = (node: Node | null | undefined) => ({ file, line: lineOf(node, lc) });
   const root = doc.contents;
-  if (!isMap(root)) return err(issue('test-file-invalid', 'a test file must be a YAML map with rule, positive and negative', { file, line: 1 }));
+  if (!isMap(root))
+    return err(
+      issue('test-file-invalid', 'a test file must be a YAML map with rule, positive and negative', {
+        file,
+        line: 1,
+      }),
+    );
   const js: unknown = doc.toJS({ maxAliasCount: 100 });
-  if (!isPlainObject(js)) return err(issue('test-file-invalid', 'a test file must be a YAML map', { file, line: 1 }));
+  if (!isPlainObject(js))
+    return err(issue('test-file-invalid', 'a test file must be a YAML map', { file, line: 1 }));
   const rule = js.rule;
-  if (typeof rule !== 'string' || rule.trim() === '') issues.push(issue('test-file-invalid', "'rule' must name the tested rule's id", at(root)));
+  if (typeof rule !== 'string' || rule.trim() === '')
+    issues.push(issue('test-file-invalid', "'rule' must name the tested rule's id", at(root)));
 
   const readCases = (key: 'positive' | 'negative'): TestCase[] => {
     const out: TestCase[] = [];
@@ -86,24 +94,44 @@ export function parseTestFile(text: string, file: string): Result<RuleTestFile, 
     value.forEach((c: unknown, i: number) => {
       const caseNode = seqNode.items[i] as Node | undefined;
       if (!isPlainObject(c)) {
-        issues.push(issue('test-file-invalid', `${key}[${i}] must be a map with name and events`, at(caseNode)));
+        issues.push(
+          issue('test-file-invalid', `${key}[${i}] must be a map with name and events`, at(caseNode)),
+        );
         return;
       }
       const name = typeof c.name === 'string' ? c.name : `${key} #${i + 1}`;
       const evNode = isMap(caseNode) ? (caseNode.get('events', true) as Node | undefined) : undefined;
       if (!Array.isArray(c.events) || c.events.length === 0) {
-        issues.push(issue('test-file-invalid', `${key} case '${name}' needs a non-empty 'events' list`, at(evNode ?? caseNode)));
+        issues.push(
+          issue(
+            'test-file-invalid',
+            `${key} case '${name}' needs a non-empty 'events' list`,
+            at(evNode ?? caseNode),
+          ),
+        );
         return;
       }
       if (c.events.length > MAX_EVENTS_PER_CASE) {
-        issues.push(issue('test-file-invalid', `${key} case '${name}' has ${c.events.length} events (limit ${MAX_EVENTS_PER_CASE})`, at(evNode)));
+        issues.push(
+          issue(
+            'test-file-invalid',
+            `${key} case '${name}' has ${c.events.length} events (limit ${MAX_EVENTS_PER_CASE})`,
+            at(evNode),
+          ),
+        );
         return;
       }
       const events: TestEvent[] = [];
       c.events.forEach((e: unknown, j: number) => {
         const eNode = isSeq(evNode) ? (evNode.items[j] as Node | undefined) : undefined;
         if (!isPlainObject(e)) {
-          issues.push(issue('test-file-invalid', `${key} case '${name}': event #${j + 1} must be a flat map of fields`, at(eNode)));
+          issues.push(
+            issue(
+              'test-file-invalid',
+              `${key} case '${name}': event #${j + 1} must be a flat map of fields`,
+              at(eNode),
+            ),
+          );
           return;
         }
         events.push({ fields: e, line: lineOf(eNode, lc) });
@@ -127,7 +155,9 @@ export async function readTestFile(file: string): Promise<Result<RuleTestFile, I
     return null;
   }
   if (size > MAX_TEST_FILE_BYTES) {
-    return err(issue('test-file-invalid', `test file is ${size} bytes (limit ${MAX_TEST_FILE_BYTES})`, { file }));
+    return err(
+      issue('test-file-invalid', `test file is ${size} bytes (limit ${MAX_TEST_FILE_BYTES})`, { file }),
+    );
   }
   try {
     return parseTestFile(await readFile(file, 'utf8'), file);
