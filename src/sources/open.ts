@@ -96,6 +96,8 @@ async function* gunzipStream(path: string, report: (i: Issue) => void): AsyncIte
   });
   src.pipe(gz);
   let produced = 0;
+  let failure: unknown = null;
+  let goodInput = 0;
   try {
     for await (const chunk of gz) {
       const b = chunk as Buffer;
@@ -103,35 +105,105 @@ async function* gunzipStream(path: string, report: (i: Issue) => void): AsyncIte
       yield b;
     }
   } catch (e) {
-    const at = gz.bytesWritten;
-    if (readError) {
-      report(
-        issue(
-          'read-error',
-          `reading stopped: ${errorText(readError)}`,
-          { file: path, offset: at },
-          {
-            cause: errorCode(readError),
-          },
-        ),
-      );
-    } else {
-      const truncated = /unexpected end/i.test(errorText(e));
-      report(
-        issue(
-          truncated ? 'gzip-truncated' : 'gzip-corrupt',
-          `${truncated ? 'gzip stream ends early' : 'gzip stream is corrupt'} after ${at} compressed bytes ` +
-            `(${produced} bytes decoded and kept): ${errorText(e)}`,
-          { file: path, offset: at },
-          { compressedOffset: at, decodedBytes: produced, cause: errorCode(e) },
-        ),
-      );
-    }
+    failure = e;
+    goodInput = gz.bytesWritten;
   } finally {
     src.unpipe(gz);
     src.destroy();
     gz.destroy();
   }
+  if (failure === null) return;
+  if (readError) {
+    report(
+      issue(
+        'read-error',
+        `reading stopped: ${errorText(readError)}`,
+        { file: path, offset: goodInput },
+        {
+          cause: errorCode(readError),
+        },
+      ),
+    );
+    return;
+  }
+  // zlib drops the output of the write that failed (up to one read chunk of input); replay that
+  // chunk byte by byte to keep every byte that decodes and to find the exact offset that does not.
+  const salvage = await salvageGzip(path, goodInput, produced);
+  if (salvage.bytes.length) yield salvage.bytes;
+  produced += salvage.bytes.length;
+  const e = salvage.error ?? failure;
+  const at = salvage.offset;
+  const truncated = /unexpected end/i.test(errorText(e));
+  report(
+    issue(
+      truncated ? 'gzip-truncated' : 'gzip-corrupt',
+      `${truncated ? 'gzip stream ends early' : 'gzip stream is corrupt'} at compressed byte ${at} ` +
+        `(${produced} bytes decoded before it are kept): ${errorText(e)}`,
+      { file: path, offset: at },
+      { compressedOffset: at, decodedBytes: produced, cause: errorCode(e) },
+    ),
+  );
+}
+
+/**
+ * Decode `path` again: the first `goodInput` compressed bytes in bulk (their output, already
+ * delivered, is skipped), then one byte per write until zlib fails. Returns the output not yet
+ * delivered, the compressed offset of the failure and its error.
+ */
+async function salvageGzip(
+  path: string,
+  goodInput: number,
+  delivered: number,
+): Promise<{ bytes: Buffer; offset: number; error: unknown }> {
+  const gz = createGunzip({ chunkSize: CHUNK });
+  const out: Buffer[] = [];
+  let seen = 0;
+  gz.on('data', (d: Buffer) => {
+    const skip = Math.max(0, Math.min(d.length, delivered - seen));
+    seen += d.length;
+    if (skip < d.length) out.push(d.subarray(skip));
+  });
+  let error: unknown = null;
+  gz.on('error', (e) => {
+    error ??= e;
+  });
+  // Settle on the write callback or on an error, whichever comes first (zlib may report a bad
+  // header through 'error' without calling the write callback).
+  const write = (b: Uint8Array): Promise<boolean> =>
+    new Promise((res) => {
+      if (error || gz.destroyed) return res(false);
+      const onError = (): void => res(false);
+      gz.once('error', onError);
+      gz.write(b, (e) => {
+        gz.off('error', onError);
+        res(!e && !error);
+      });
+    });
+  let offset = 0;
+  const fh = await openFile(path, 'r');
+  try {
+    const buf = Buffer.alloc(CHUNK);
+    while (offset < goodInput) {
+      const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK, goodInput - offset), offset);
+      if (bytesRead <= 0 || !(await write(Buffer.from(buf.subarray(0, bytesRead))))) break;
+      offset += bytesRead;
+    }
+    const { bytesRead } = await fh.read(buf, 0, CHUNK, offset);
+    for (let i = 0; i < bytesRead && !error; i++) {
+      if (!(await write(buf.subarray(i, i + 1)))) break;
+      offset++;
+    }
+    if (!error) {
+      await new Promise<void>((res) => {
+        gz.once('error', () => res());
+        gz.end(() => res());
+      });
+    }
+  } finally {
+    await fh.close();
+    gz.destroy();
+  }
+  return { bytes: Buffer.concat(out), offset, error };
 }
 
 /** The first `n` bytes of the (decompressed) content, fewer when it is shorter. */

@@ -23,7 +23,8 @@ import {
 /** Header keys, first match wins. Keys are consumed only when their value maps. */
 const EVENT_ID_KEYS = ['EventID', 'EventId', 'event_id'];
 const CHANNEL_KEYS = ['Channel', 'LogName'];
-const PROVIDER_KEYS = ['Provider_Name', 'ProviderName', 'SourceName', 'Provider'];
+// `SourceName` before `ProviderName`: the latter is also an EventData name (WFP events 5447...).
+const PROVIDER_KEYS = ['Provider_Name', 'SourceName', 'ProviderName', 'Provider'];
 const COMPUTER_KEYS = ['Computer', 'Hostname', 'ComputerName', 'MachineName'];
 const RECORD_KEYS = ['EventRecordID', 'RecordNumber', 'RecordId', 'RecordID'];
 /** Event time first; transport times (`@timestamp` is often the time a pipeline received it) last. */

@@ -4,7 +4,8 @@
  * (one object per line), concatenated pretty-printed objects, and top-level arrays of objects
  * (each element is one item), in one pass that tracks strings and nesting.
  *
- * Damage stays local. A value that cannot continue where it stands (a `{` after a complete member,
+ * Damage stays local. Once the first object is seen to fill exactly one line, the content is
+ * taken as NDJSON and every line stands alone. Otherwise, a value that cannot continue where it stands (a `{` after a complete member,
  * a raw newline inside a string, a new line-leading `{` while a line-leading object is still open)
  * ends the broken value with an issue and scanning restarts there; a broken NDJSON line therefore
  * costs that line only. Stray text between values is reported once per line, except the
@@ -77,6 +78,9 @@ export async function* scanJson(
   let pieceFrom = 0; // index in the current chunk where the value's bytes start
   let size = 0;
   let oversize = false;
+  // NDJSON once the first complete object started a line and ended on it: from then on a line
+  // end inside an object means the line was cut short, and the next line is read on its own.
+  let ndjson: boolean | null = null;
 
   // Outside values.
   let arrayDepth = 0; // 1 when inside a top-level array
@@ -100,7 +104,7 @@ export async function* scanJson(
     stray = null;
   };
 
-  const startValue = (chunkIndex: number): void => {
+  const startValue = (chunkIndex: number, atLineStart: boolean): void => {
     inValue = true;
     depth = 1;
     inString = false;
@@ -108,7 +112,7 @@ export async function* scanJson(
     prevSig = LBRACE;
     valStart = pos;
     valLine = line;
-    valCol0 = col0;
+    valCol0 = atLineStart;
     pieces = [];
     pieceFrom = chunkIndex;
     size = 0;
@@ -129,6 +133,7 @@ export async function* scanJson(
 
   const endValue = (chunk: Uint8Array, endIndex: number): void => {
     inValue = false;
+    ndjson ??= valCol0 && valLine === line && arrayDepth === 0;
     if (oversize) {
       out.push({
         issue: issue(
@@ -191,7 +196,7 @@ export async function* scanJson(
           if (c === LBRACE && (!legal || (atCol0 && valCol0 && arrayDepth === 0 && prevSig === COMMA))) {
             // Cannot continue the open value: it was cut short. Restart at this brace.
             brokenValue('json-truncated', 'it ends before its closing brace');
-            startValue(i);
+            startValue(i, atCol0);
             continue;
           }
           depth++;
@@ -205,6 +210,8 @@ export async function* scanJson(
             endValue(chunk, i + 1);
             continue;
           }
+        } else if (c === NL && ndjson) {
+          brokenValue('json-truncated', 'the line ends before its closing brace');
         } else if (!isSpace(c)) {
           prevSig = c;
         }
@@ -219,7 +226,7 @@ export async function* scanJson(
       }
       if (c === LBRACE && (!skipping || atCol0 || arrayDepth > 0)) {
         skipping = false;
-        startValue(i);
+        startValue(i, atCol0);
         continue;
       }
       if (skipping) {

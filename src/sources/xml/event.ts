@@ -39,6 +39,7 @@ export function parseXmlTree(
   const root: XmlNode = { name: '#document', attrs: {}, children: [], text: '' };
   const stack: XmlNode[] = [root];
   let tooDeep = 0;
+  let wasTooDeep = false;
   let failure: { message: string; line: number; col: number } | null = null;
   parser.on('error', (e) => {
     if (!failure) {
@@ -49,6 +50,7 @@ export function parseXmlTree(
   parser.on('opentag', (tag) => {
     if (tooDeep || stack.length > MAX_XML_DEPTH) {
       tooDeep++;
+      wasTooDeep = true;
       return;
     }
     const attrs: Record<string, string> = {};
@@ -88,7 +90,7 @@ export function parseXmlTree(
   });
   const f = failure as { message: string; line: number; col: number } | null;
   if (f) return err(issue('xml-syntax', `malformed event XML: ${f.message}`, at(f.line, f.col)));
-  if (stack.length > MAX_XML_DEPTH) {
+  if (wasTooDeep) {
     return err(issue('xml-too-deep', `event nests deeper than ${MAX_XML_DEPTH} elements`, at(1, 0)));
   }
   const top = root.children[0];
