@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { corpusAvailable, corpusPath } from '../utils/corpus.js';
 import { checkInput, checkStream } from '../utils/evtx-fuzz-check.js';
-import { builderSeeds, fuzzInput, inputRng } from '../utils/evtx-mutate.js';
+import { builderSeeds, fuzzInput, inputOptions } from '../utils/evtx-mutate.js';
 
 const SEED = 20260229;
 const BUILDER_INPUTS = 2500;
@@ -39,15 +39,13 @@ async function run(
   const failures: Failure[] = [];
   for (let i = 0; i < n; i++) {
     const input = fuzzInput(runSeed, i, seeds);
-    const r = inputRng(runSeed ^ 0x5a5a, i);
-    const recover = r() < 0.5;
+    const { recover, streamPiece } = inputOptions(runSeed, i);
     try {
       const out = checkInput(input.bytes, recover);
       for (const p of out.violations)
         failures.push({ index: i, seed: input.seedName, ops: input.ops, problem: p });
-      if (i % 8 === 0) {
-        const piece = 1 + Math.floor(r() * 70000);
-        const s = await checkStream(input.bytes, recover, piece);
+      if (streamPiece !== null) {
+        const s = await checkStream(input.bytes, recover, streamPiece);
         for (const p of s.violations)
           failures.push({ index: i, seed: input.seedName, ops: input.ops, problem: p });
       }

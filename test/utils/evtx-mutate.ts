@@ -229,6 +229,14 @@ export function mutate(r: Rng, seed: Uint8Array, others: Uint8Array[]): { bytes:
   return { bytes: b, ops };
 }
 
+/** How input `index` of run `seed` is read: with `--recover` or not, and (1 in 8) also streamed in pieces. */
+export function inputOptions(seed: number, index: number): { recover: boolean; streamPiece: number | null } {
+  const r = inputRng(seed ^ 0x5a5a, index);
+  const recover = r() < 0.5;
+  const piece = 1 + Math.floor(r() * 70000);
+  return { recover, streamPiece: index % 8 === 0 ? piece : null };
+}
+
 /** Input `index` of run `seed` over `seeds` (the same bytes every time). */
 export function fuzzInput(
   seed: number,
