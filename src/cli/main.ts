@@ -7,6 +7,7 @@ import { FathomError } from '../core/errors.js';
 import { renderIssue } from '../core/issue.js';
 import { registerAttack } from './commands/attack.js';
 import { registerDump } from './commands/dump.js';
+import { registerHunt } from './commands/hunt.js';
 import { EXIT, UsageError } from './io.js';
 
 export const VERSION = '0.1.0';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  registerHunt(program);
   registerDump(program);
   registerAttack(program);
   return program;

@@ -39,7 +39,11 @@ export async function* runDumpTask(task: DumpTask): AsyncGenerator<DumpPartial> 
   let suppressed = 0;
   const take = (): DumpPartial => {
     if (suppressed) {
-      p.issues.push(issue('issues-suppressed', `${suppressed} further issues in this part were not listed`, { file: path }));
+      p.issues.push(
+        issue('issues-suppressed', `${suppressed} further issues in this part were not listed`, {
+          file: path,
+        }),
+      );
     }
     p.text = parts.join('');
     const out = p;

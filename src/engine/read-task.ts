@@ -96,7 +96,10 @@ export function readTaskBytes(t: ReadTask, sizes: Map<string, number>): number {
  * The events of a task, in order. Items that are not ok carry the issues of an unreadable
  * record, chunk or file. With `xml`, EVTX events carry their native XML (`EventWithXml`).
  */
-export async function* readTaskItems(task: ReadTask, opts: { xml?: boolean } = {}): AsyncGenerator<SourceItem> {
+export async function* readTaskItems(
+  task: ReadTask,
+  opts: { xml?: boolean } = {},
+): AsyncGenerator<SourceItem> {
   if (task.kind === 'file') {
     yield* readEvidenceFile(task.path, { recover: task.recover, ...(opts.xml ? { xml: true } : {}) });
     return;

@@ -13,7 +13,7 @@ import { issue } from '../../core/issue.js';
 import { applyFilters, parseFilterDocument } from '../filter/index.js';
 import { parseCorrelation } from './correlation-bridge.js';
 import { parseRuleDocument, ruleKey } from './parse.js';
-import type { LoadOptions, RefusedRule, RuleSet, SigmaRule } from './types.js';
+import type { LoadOptions, LoadStatus, RefusedRule, RuleSet, SigmaRule } from './types.js';
 import { parseYamlDocuments } from './yaml.js';
 
 /** Rule files larger than this are refused (`file-too-large`). */
@@ -61,13 +61,13 @@ function textField(raw: unknown, key: string): string | undefined {
 
 function loadInto(set: RuleSet, text: string, file: string, opts: LoadOptions): void {
   const collect = opts.collectIssues === true;
+  const emit = opts.onDocument;
   const docs = parseYamlDocuments(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   for (const doc of docs) {
     if (doc.errors.length) {
-      const errs = doc.errors.map((e) =>
-        issue('yaml-syntax', e.message, { file, line: e.pos.line, col: e.pos.col }),
-      );
+      const errs = doc.errors.map((e) => issue('yaml-syntax', e.message, { file, line: e.pos.line, col: e.pos.col }));
       refuse(set, errs, [], file, doc.pos, {}, collect);
+      emit?.({ kind: 'unknown', file, ...doc.pos, status: 'refused', errors: errs, warnings: [] });
       continue;
     }
     const yamlWarnings = doc.warnings.map((w) =>
@@ -75,80 +75,68 @@ function loadInto(set: RuleSet, text: string, file: string, opts: LoadOptions): 
     );
     const root = doc.root;
     if (!root || (root.kind === 'scalar' && (root.value === null || root.value === undefined))) continue;
+    const at = { file, line: root.pos.line, col: root.pos.col };
     if (root.kind !== 'map') {
-      refuse(
-        set,
-        [
-          issue('invalid-document', 'a Sigma document must be a YAML map', {
-            file,
-            line: root.pos.line,
-            col: root.pos.col,
-          }),
-        ],
-        [],
-        file,
-        root.pos,
-        {},
-        collect,
-      );
+      const errs = [issue('invalid-document', 'a Sigma document must be a YAML map', at)];
+      refuse(set, errs, [], file, root.pos, {}, collect);
+      emit?.({ kind: 'unknown', ...at, status: 'refused', errors: errs, warnings: yamlWarnings });
       continue;
     }
     const has = (k: string) => root.entries.some((e) => e.key === k);
     if (has('correlation')) {
       const r = parseCorrelation(root, file);
+      const meta = { id: textField(r.raw, 'id'), title: textField(r.raw, 'title') };
       if (r.ok) {
+        const warnings = [...yamlWarnings, ...r.warnings];
         set.correlations.push(r.value);
-        set.issues.push(...yamlWarnings);
+        set.issues.push(...warnings);
+        emit?.({ kind: 'correlation', ...at, ...defined(meta), status: status([], warnings), errors: [], warnings, correlation: r.value });
       } else {
-        const raw = r.raw;
-        refuse(
-          set,
-          [...r.issues],
-          yamlWarnings,
-          file,
-          root.pos,
-          { id: textField(raw, 'id'), title: textField(raw, 'title') },
-          collect,
-        );
+        refuse(set, [...r.issues], yamlWarnings, file, root.pos, meta, collect);
+        emit?.({ kind: 'correlation', ...at, ...defined(meta), status: 'refused', errors: [...r.issues], warnings: yamlWarnings });
       }
       continue;
     }
     if (has('filter') && !has('detection')) {
       const f = parseFilterDocument(root, file, opts.placeholders);
       const warnings = [...yamlWarnings, ...f.warnings];
+      const raw = Object.fromEntries(root.entries.map((e) => [e.key, e.value.kind === 'scalar' ? e.value.value : null]));
+      const meta = { id: textField(raw, 'id'), title: textField(raw, 'title') };
       if (f.filter && f.errors.length === 0) {
-        set.filters.push({ ...f.filter, warnings });
+        const filter = { ...f.filter, warnings };
+        set.filters.push(filter);
         set.issues.push(...warnings);
+        emit?.({ kind: 'filter', ...at, ...defined(meta), status: status([], warnings), errors: [], warnings, filter });
       } else {
-        const errs = f.errors.length
-          ? f.errors
-          : [issue('invalid-filter', 'filter could not be read', { file, ...root.pos })];
-        const raw = Object.fromEntries(
-          root.entries.map((e) => [e.key, e.value.kind === 'scalar' ? e.value.value : null]),
-        );
-        refuse(
-          set,
-          errs,
-          warnings,
-          file,
-          root.pos,
-          { id: textField(raw, 'id'), title: textField(raw, 'title') },
-          collect,
-        );
+        const errs = f.errors.length ? f.errors : [issue('invalid-filter', 'filter could not be read', at)];
+        refuse(set, errs, warnings, file, root.pos, meta, collect);
+        emit?.({ kind: 'filter', ...at, ...defined(meta), status: 'refused', errors: errs, warnings });
       }
       continue;
     }
     const p = parseRuleDocument(root, file, opts.placeholders);
     const warnings = [...yamlWarnings, ...p.warnings];
     const rule: SigmaRule = { ...p.rule, warnings };
+    const meta = { id: rule.id, title: rule.title || undefined };
     if (p.errors.length) {
-      const r = refuse(set, p.errors, warnings, file, root.pos, { id: rule.id, title: rule.title }, collect);
+      const r = refuse(set, p.errors, warnings, file, root.pos, meta, collect);
       if (collect) placeholderRules.set(r, rule);
+      emit?.({ kind: 'rule', ...at, ...defined(meta), status: 'refused', errors: p.errors, warnings, rule });
       continue;
     }
     set.rules.push(rule);
     set.issues.push(...warnings);
+    emit?.({ kind: 'rule', ...at, ...defined(meta), status: status([], warnings), errors: [], warnings, rule });
   }
+}
+
+function status(errors: readonly Issue[], warnings: readonly Issue[]): LoadStatus {
+  if (errors.length) return 'refused';
+  return warnings.some((w) => w.severity === 'warning' || w.severity === 'error') ? 'loaded-with-warnings' : 'loaded';
+}
+
+function defined(meta: { id?: string | undefined; title?: string | undefined }): { id?: string; title?: string } {
+  return { ...(meta.id !== undefined ? { id: meta.id } : {}), ...(meta.title ? { title: meta.title } : {}) };
 }
 
 function finish(set: RuleSet, opts: LoadOptions): RuleSet {

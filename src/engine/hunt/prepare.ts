@@ -1,0 +1,239 @@
+/**
+ * @module engine/hunt/prepare
+ * Turn rule files into what the hunt runs: load (Fathom's pack and the user's rules), resolve
+ * each rule's logsource to targets, check per-target applicability (Sysmon-only fields on 4688,
+ * ...), compile matchers, and index (rule, target) pairs by Channel and EventID so each event
+ * meets only the rules that can match it. Nothing is dropped silently: every refusal and every
+ * non-applicable target is listed with its reason.
+ */
+import { join } from 'node:path';
+import { resolveTags } from '../../attack/index.js';
+import type { Issue } from '../../core/issue.js';
+import { issue } from '../../core/issue.js';
+import type { AttackRef, Level } from '../../model/finding.js';
+import { levelRank } from '../../model/finding.js';
+import type { RuleMatcher } from '../../sigma/compile/index.js';
+import { compileRule } from '../../sigma/compile/index.js';
+import type { ResolveRule, SigmaCorrelation } from '../../sigma/correlate/index.js';
+import { suppressedRules } from '../../sigma/correlate/index.js';
+import type { LogsourceMap, LogsourceTarget } from '../../sigma/pipeline/index.js';
+import { checkApplicability, loadLogsourceMap, packageRoot } from '../../sigma/pipeline/index.js';
+import type { RefusedRule, SigmaRule } from '../../sigma/rule/index.js';
+import { loadRuleFiles, ruleFieldUsage, ruleKey } from '../../sigma/rule/index.js';
+
+/** Everything that decides which rules run; plain data so worker threads can rebuild it. */
+export interface HuntRuleConfig {
+  /** User rule files/directories (`--rules`). */
+  rulePaths: string[];
+  /** Include Fathom's own pack (`rules/` of the package). */
+  builtin: boolean;
+  /** Values for `|expand` placeholders. */
+  placeholders?: Record<string, string[]>;
+  /** Extra logsource mapping files. */
+  logsourceFiles?: string[];
+  /** Rules below this level raise no findings (they still feed correlations). */
+  minLevel?: Level;
+}
+
+export interface PreparedRule {
+  key: string;
+  rule: SigmaRule;
+  matcher: RuleMatcher;
+  targets: LogsourceTarget[];
+  attack: AttackRef;
+  origin: 'pack' | 'loaded';
+  /** Raises findings of its own (level filter and correlation `generate: false` applied). */
+  emits: boolean;
+  /** Referenced by a correlation: its matches are collected. */
+  correlated: boolean;
+}
+
+export interface NotApplicable {
+  key: string;
+  title: string;
+  target: string;
+  reason: string;
+}
+
+export interface IndexEntry {
+  rule: PreparedRule;
+  target: LogsourceTarget;
+  /** The target has preconditions beyond Channel/EventID (providers, kinds, where). */
+  check: boolean;
+}
+
+export interface RuleIndex {
+  /** lower-case channel → EventID (-1 = any) → entries. */
+  byChannel: Map<string, Map<number, IndexEntry[]>>;
+  /** Targets that match any channel or none (source kinds such as web or network logs). */
+  other: IndexEntry[];
+}
+
+export interface PreparedRules {
+  rules: PreparedRule[];
+  correlations: SigmaCorrelation[];
+  refused: RefusedRule[];
+  notApplicable: NotApplicable[];
+  index: RuleIndex;
+  logsources: LogsourceMap;
+  issues: Issue[];
+  resolveRule: ResolveRule;
+  /** Rule files given, for the summary. */
+  rulePaths: string[];
+}
+
+/** Fathom's own rule pack shipped with the package. */
+export function builtinRulesDir(): string | null {
+  const root = packageRoot();
+  return root ? join(root, 'rules') : null;
+}
+
+function addIndex(index: RuleIndex, entry: IndexEntry): void {
+  const t = entry.target;
+  const concrete = t.channels.filter((c) => c !== '*');
+  if (concrete.length === 0) {
+    index.other.push(entry);
+    return;
+  }
+  for (const ch of concrete) {
+    const key = ch.toLowerCase();
+    let byId = index.byChannel.get(key);
+    if (!byId) {
+      byId = new Map();
+      index.byChannel.set(key, byId);
+    }
+    for (const id of t.eventIds ?? [-1]) {
+      const list = byId.get(id);
+      if (list) list.push(entry);
+      else byId.set(id, [entry]);
+    }
+  }
+}
+
+/** Load, resolve, check and compile every rule. Never throws on a bad rule. */
+export async function prepareRules(cfg: HuntRuleConfig): Promise<PreparedRules> {
+  const issues: Issue[] = [];
+  const ls = loadLogsourceMap(cfg.logsourceFiles?.length ? { extraFiles: cfg.logsourceFiles } : {});
+  if (!ls.ok) {
+    throw new Error(`logsource mapping cannot load: ${ls.issues.map((i) => i.message).join('; ')}`);
+  }
+  const logsources = ls.value;
+  const builtin = cfg.builtin ? builtinRulesDir() : null;
+  const paths = [...(builtin ? [builtin] : []), ...cfg.rulePaths];
+  const set = await loadRuleFiles(paths, cfg.placeholders ? { placeholders: cfg.placeholders } : {});
+  issues.push(...set.issues.filter((i) => i.severity !== 'error'));
+  const refused: RefusedRule[] = [...set.refused];
+  const notApplicable: NotApplicable[] = [];
+  const index: RuleIndex = { byChannel: new Map(), other: [] };
+  const rules: PreparedRule[] = [];
+  const byRef = new Map<string, PreparedRule>();
+  const seen = new Set<string>();
+  const minRank = cfg.minLevel ? levelRank(cfg.minLevel) : 0;
+
+  for (const rule of set.rules) {
+    const key = ruleKey(rule);
+    if (seen.has(key)) {
+      refused.push({
+        file: rule.file,
+        line: rule.line,
+        col: rule.col,
+        ...(rule.id ? { id: rule.id } : {}),
+        title: rule.title,
+        code: 'duplicate-id',
+        message: `a rule with id ${key} was already loaded; this copy is ignored`,
+      });
+      continue;
+    }
+    const targets = logsources.resolve(rule.logsource);
+    if (!targets || targets.length === 0) {
+      const l = rule.logsource;
+      refused.push({
+        file: rule.file,
+        line: rule.line,
+        col: rule.col,
+        ...(rule.id ? { id: rule.id } : {}),
+        title: rule.title,
+        code: 'unknown-logsource',
+        message: `no event source is mapped for logsource ${JSON.stringify({ category: l.category, product: l.product, service: l.service })} (add a mapping under data/logsources or --logsource-map)`,
+      });
+      continue;
+    }
+    const usage = ruleFieldUsage(rule);
+    const applicable: LogsourceTarget[] = [];
+    for (const t of targets) {
+      const a = checkApplicability(usage, t);
+      if (a.applies) applicable.push(t);
+      else notApplicable.push({ key, title: rule.title, target: t.id, reason: a.reason ?? 'not applicable' });
+    }
+    if (applicable.length === 0) {
+      refused.push({
+        file: rule.file,
+        line: rule.line,
+        col: rule.col,
+        ...(rule.id ? { id: rule.id } : {}),
+        title: rule.title,
+        code: 'not-applicable',
+        message: `no target can evaluate this rule: ${notApplicable
+          .filter((n) => n.key === key)
+          .map((n) => `${n.target}: ${n.reason}`)
+          .join('; ')}`,
+      });
+      continue;
+    }
+    seen.add(key);
+    const origin = builtin && rule.file.startsWith(builtin) ? 'pack' : 'loaded';
+    const prepared: PreparedRule = {
+      key,
+      rule,
+      matcher: compileRule(rule),
+      targets: applicable,
+      attack: resolveTags([...rule.tags]),
+      origin,
+      emits: levelRank(rule.level) >= minRank,
+      correlated: false,
+    };
+    rules.push(prepared);
+    if (rule.id) byRef.set(rule.id, prepared);
+    if (rule.name) byRef.set(rule.name, prepared);
+    for (const target of applicable) {
+      const check = Boolean(target.providers?.length || target.kinds?.length || target.where?.length);
+      addIndex(index, { rule: prepared, target, check });
+    }
+  }
+
+  const resolveRule: ResolveRule = (ref) => {
+    const r = byRef.get(ref);
+    return r ? { key: r.key, ...(r.rule.name ? { name: r.rule.name } : {}) } : null;
+  };
+  const correlations = set.correlations.filter((c) => Array.isArray((c as { rules?: unknown }).rules));
+  for (const c of correlations) {
+    for (const ref of c.rules) {
+      const r = byRef.get(ref);
+      if (r) r.correlated = true;
+    }
+  }
+  const silenced = new Set(suppressedRules(correlations, resolveRule));
+  for (const r of rules) if (silenced.has(r.key)) r.emits = false;
+  if (!builtin && cfg.builtin) {
+    issues.push(
+      issue(
+        'no-builtin-rules',
+        'the built-in rule pack was not found next to the package',
+        {},
+        {},
+        'warning',
+      ),
+    );
+  }
+  return {
+    rules,
+    correlations,
+    refused,
+    notApplicable,
+    index,
+    logsources,
+    issues,
+    resolveRule,
+    rulePaths: paths,
+  };
+}

@@ -1,0 +1,211 @@
+/**
+ * @module engine/hunt/run
+ * `fathom hunt`: plan the evidence into read tasks, run them on worker threads (each worker
+ * prepares the rules once), evaluate correlations over the collected base matches, and return
+ * prioritised findings with a summary that accounts for every file, event and rule.
+ */
+import type { Issue } from '../../core/issue.js';
+import { issue } from '../../core/issue.js';
+import type { Progress } from '../../core/log.js';
+import { nullProgress } from '../../core/log.js';
+import { eventTimeMs } from '../../model/event.js';
+import type { Finding, Level } from '../../model/finding.js';
+import { LEVELS } from '../../model/finding.js';
+import type { BaseRuleMatch } from '../../sigma/correlate/index.js';
+import { evaluateCorrelations } from '../../sigma/correlate/index.js';
+import { makeView } from '../../sigma/pipeline/index.js';
+import type { RefusedRule } from '../../sigma/rule/index.js';
+import { runOrdered } from '../ordered.js';
+import { WorkerPool } from '../pool.js';
+import { planReadTasks, readTaskBytes } from '../read-task.js';
+import { compareFindings, correlationFinding } from './findings.js';
+import type { CorrelationInput } from './matcher.js';
+import type { HuntRuleConfig, NotApplicable, PreparedRules } from './prepare.js';
+import type { HuntPartial, HuntTask } from './task.js';
+import { preparedFor, runHuntTask } from './task.js';
+
+export interface HuntOptions {
+  rules: HuntRuleConfig;
+  workers: number;
+  recover?: boolean;
+  /** Event-time window, epoch ms. */
+  from?: number;
+  to?: number;
+  chunksPerTask?: number;
+  progress?: Progress;
+}
+
+export interface HuntFileSummary {
+  path: string;
+  kind?: string;
+  bytes: number;
+  events: number;
+  errors: number;
+}
+
+export interface RuleSummary {
+  loaded: number;
+  pack: number;
+  user: number;
+  compiled: number;
+  interpreted: number;
+  correlations: number;
+  refused: RefusedRule[];
+  refusedByReason: Record<string, number>;
+  notApplicable: NotApplicable[];
+  rulePaths: string[];
+}
+
+export interface HuntSummary {
+  files: HuntFileSummary[];
+  events: number;
+  skipped: number;
+  errors: number;
+  bytes: number;
+  issues: Issue[];
+  rules: RuleSummary;
+  findingsByLevel: Record<Level, number>;
+  elapsedMs: number;
+}
+
+export interface HuntResult {
+  findings: Finding[];
+  summary: HuntSummary;
+}
+
+export function summariseRules(p: PreparedRules): RuleSummary {
+  const refusedByReason: Record<string, number> = {};
+  for (const r of p.refused) refusedByReason[r.code] = (refusedByReason[r.code] ?? 0) + 1;
+  return {
+    loaded: p.rules.length,
+    pack: p.rules.filter((r) => r.origin === 'pack').length,
+    user: p.rules.filter((r) => r.origin === 'loaded').length,
+    compiled: p.rules.filter((r) => r.matcher.mode === 'compiled').length,
+    interpreted: p.rules.filter((r) => r.matcher.mode === 'interpreted').length,
+    correlations: p.correlations.length,
+    refused: p.refused,
+    refusedByReason,
+    notApplicable: p.notApplicable,
+    rulePaths: p.rulePaths,
+  };
+}
+
+/** Correlation findings from the base matches collected during the hunt. */
+export function correlate(
+  prepared: PreparedRules,
+  inputs: CorrelationInput[],
+): { findings: Finding[]; issues: Issue[] } {
+  if (!prepared.correlations.length || !inputs.length) return { findings: [], issues: [] };
+  const byKey = new Map(prepared.rules.map((r) => [r.key, r]));
+  const matches: BaseRuleMatch[] = [];
+  for (const m of inputs) {
+    const target = prepared.logsources.targetById(m.targetId);
+    const rule = byKey.get(m.ruleKey);
+    if (!target || !rule) continue;
+    const timeMs = eventTimeMs(m.event);
+    if (!Number.isFinite(timeMs)) continue;
+    matches.push({
+      ruleKey: m.ruleKey,
+      ...(rule.rule.name ? { ruleName: rule.rule.name } : {}),
+      timeMs,
+      view: makeView(m.event, target),
+    });
+  }
+  const res = evaluateCorrelations(prepared.correlations, matches, prepared.resolveRule);
+  const suppressed = new Set(res.suppressed);
+  const findings: Finding[] = [];
+  for (const hit of res.hits) {
+    const f = correlationFinding(hit);
+    if (!suppressed.has(f.ruleId)) findings.push(f);
+  }
+  return { findings, issues: res.issues };
+}
+
+/** Run a hunt. Never throws on bad evidence or bad rules: they are counted and reported. */
+export async function runHunt(paths: string[], opts: HuntOptions): Promise<HuntResult> {
+  const t0 = Date.now();
+  const progress = opts.progress ?? nullProgress;
+  const prepared = await preparedFor(opts.rules);
+  const plan = await planReadTasks(paths, {
+    split: opts.workers > 0,
+    recover: opts.recover ?? false,
+    ...(opts.chunksPerTask ? { chunksPerTask: opts.chunksPerTask } : {}),
+  });
+  const issues: Issue[] = [...prepared.issues, ...plan.issues];
+  const files = new Map<string, HuntFileSummary>();
+  for (const [path, bytes] of plan.sizes) files.set(path, { path, bytes, events: 0, errors: 0 });
+  const tasks: HuntTask[] = plan.tasks.map((read) => ({
+    type: 'hunt',
+    read,
+    rules: opts.rules,
+    from: opts.from ?? null,
+    to: opts.to ?? null,
+  }));
+  const totalBytes = [...plan.sizes.values()].reduce((a, b) => a + b, 0);
+  progress.start(totalBytes, 'hunt');
+  const findings: Finding[] = [];
+  const corrInputs: CorrelationInput[] = [];
+  let skipped = 0;
+
+  const pool =
+    opts.workers > 0 && tasks.length > 0 ? new WorkerPool(Math.min(opts.workers, tasks.length)) : null;
+  const execute = pool
+    ? (task: HuntTask, emit: (p: HuntPartial) => Promise<void>) =>
+        pool.submit(task as unknown as { type: string }, (d) => emit(d as HuntPartial))
+    : async (task: HuntTask, emit: (p: HuntPartial) => Promise<void>) => {
+        for await (const p of runHuntTask(task, prepared)) await emit(p);
+      };
+  try {
+    await runOrdered<HuntTask, HuntPartial | { end: true }>(
+      tasks,
+      async (task, emit) => {
+        await execute(task, emit);
+        await emit({ end: true });
+      },
+      (p, task) => {
+        if ('end' in p) {
+          progress.advance(readTaskBytes(task.read, plan.sizes));
+          return;
+        }
+        const f = files.get(task.read.path);
+        if (f) {
+          f.events += p.events;
+          f.errors += p.errors;
+          if (p.kind && !f.kind) f.kind = p.kind;
+        }
+        skipped += p.skipped;
+        for (const x of p.findings) findings.push(x);
+        for (const x of p.correlation) corrInputs.push(x);
+        for (const i of p.issues) issues.push(i);
+      },
+      (p) => ('end' in p ? 0 : p.findings.length * 2048 + p.correlation.length * 2048),
+      (error, task) =>
+        issues.push(issue('task-failed', `reading failed: ${error.message}`, { file: task.read.path })),
+      { concurrency: pool ? pool.size * 2 : 1, maxBuffered: 256 * 1024 * 1024 },
+    );
+  } finally {
+    progress.done();
+    await pool?.close();
+  }
+  const corr = correlate(prepared, corrInputs);
+  findings.push(...corr.findings);
+  issues.push(...corr.issues);
+  findings.sort((a, b) => compareFindings(a, b));
+  const findingsByLevel = Object.fromEntries(LEVELS.map((l) => [l, 0])) as Record<Level, number>;
+  for (const f of findings) findingsByLevel[f.level]++;
+  const list = [...files.values()];
+  return {
+    findings,
+    summary: {
+      files: list,
+      events: list.reduce((a, f) => a + f.events, 0),
+      skipped,
+      errors: list.reduce((a, f) => a + f.errors, 0),
+      bytes: totalBytes,
+      issues,
+      rules: summariseRules(prepared),
+      findingsByLevel,
+      elapsedMs: Date.now() - t0,
+    },
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * @module engine/hunt/task
+ * The worker-side job of `fathom hunt`: read one task's events, match them against the
+ * prepared rules (built once per worker and cached), and yield findings, correlation inputs,
+ * counts and issues in partials.
+ */
+import type { Issue } from '../../core/issue.js';
+import { eventTimeMs } from '../../model/event.js';
+import type { Finding } from '../../model/finding.js';
+import type { ReadTask } from '../read-task.js';
+import { readTaskItems } from '../read-task.js';
+import type { CorrelationInput } from './matcher.js';
+import { createEventMatcher } from './matcher.js';
+import type { HuntRuleConfig, PreparedRules } from './prepare.js';
+import { prepareRules } from './prepare.js';
+
+export interface HuntTask {
+  type: 'hunt';
+  read: ReadTask;
+  rules: HuntRuleConfig;
+  /** Event-time window, epoch ms (inclusive); null = open. */
+  from: number | null;
+  to: number | null;
+}
+
+export interface HuntPartial {
+  findings: Finding[];
+  correlation: CorrelationInput[];
+  events: number;
+  /** Events outside --from/--to, not matched. */
+  skipped: number;
+  errors: number;
+  issues: Issue[];
+  kind?: string;
+}
+
+const MAX_ISSUES_PER_PARTIAL = 200;
+const EVENTS_PER_PARTIAL = 20_000;
+
+let cache: { key: string; prepared: Promise<PreparedRules> } | undefined;
+
+/** Prepared rules for a configuration, built once per thread. */
+export function preparedFor(cfg: HuntRuleConfig): Promise<PreparedRules> {
+  const key = JSON.stringify(cfg);
+  if (!cache || cache.key !== key) cache = { key, prepared: prepareRules(cfg) };
+  return cache.prepared;
+}
+
+export async function* runHuntTask(task: HuntTask, prepared?: PreparedRules): AsyncGenerator<HuntPartial> {
+  const rules = prepared ?? (await preparedFor(task.rules));
+  let p: HuntPartial = { findings: [], correlation: [], events: 0, skipped: 0, errors: 0, issues: [] };
+  let suppressed = 0;
+  const matcher = createEventMatcher(rules, {
+    finding: (f) => p.findings.push(f),
+    correlationInput: (m) => p.correlation.push(m),
+  });
+  const bounded = task.from !== null || task.to !== null;
+  let inPartial = 0;
+  for await (const item of readTaskItems(task.read)) {
+    if (item.ok) {
+      const ev = item.value;
+      p.events++;
+      if (!p.kind) p.kind = ev.kind;
+      if (bounded) {
+        const t = eventTimeMs(ev);
+        if ((task.from !== null && !(t >= task.from)) || (task.to !== null && !(t <= task.to))) {
+          p.skipped++;
+          continue;
+        }
+      }
+      matcher.match(ev);
+    } else {
+      if (item.issues.some((i) => i.severity === 'error')) p.errors++;
+      for (const i of item.issues) {
+        if (p.issues.length < MAX_ISSUES_PER_PARTIAL) p.issues.push(i);
+        else suppressed++;
+      }
+    }
+    if (++inPartial >= EVENTS_PER_PARTIAL) {
+      inPartial = 0;
+      yield p;
+      p = { findings: [], correlation: [], events: 0, skipped: 0, errors: 0, issues: [] };
+    }
+  }
+  if (suppressed) {
+    p.issues.push({
+      code: 'issues-suppressed',
+      severity: 'warning',
+      message: `${suppressed} further issues were not listed`,
+      location: { file: task.read.path },
+    });
+  }
+  yield p;
+}
