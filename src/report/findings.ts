@@ -91,7 +91,7 @@ export function terminalSafe(s: string): string {
   return out;
 }
 
-function fit(s: string, width: number): string {
+function padCell(s: string, width: number): string {
   const t = terminalSafe(s);
   if (t.length <= width) return t.padEnd(width);
   return `${t.slice(0, Math.max(0, width - 1))}…`;
@@ -107,11 +107,11 @@ export function findingsTable(findings: readonly Finding[], width = 160): string
   const rest = Math.max(20, width - fixed);
   const lines: string[] = [];
   const head = [
-    fit('time (UTC)', cols.time),
-    fit('lvl', cols.level),
-    fit('host', cols.host),
-    fit('rule', cols.rule),
-    fit('ATT&CK', cols.attack),
+    padCell('time (UTC)', cols.time),
+    padCell('lvl', cols.level),
+    padCell('host', cols.host),
+    padCell('rule', cols.rule),
+    padCell('ATT&CK', cols.attack),
     'key fields',
   ].join('  ');
   lines.push(head, '-'.repeat(Math.min(width, fixed + rest)));
@@ -121,12 +121,12 @@ export function findingsTable(findings: readonly Finding[], width = 160): string
       .join('  ');
     lines.push(
       [
-        fit(f.timestamp.replace('T', ' ').replace(/(\.\d{3})\d*Z$/, '$1'), cols.time),
-        fit(LEVEL_SHORT[f.level] ?? f.level, cols.level),
-        fit(f.host.split('.')[0] ?? f.host, cols.host),
-        fit(f.title, cols.rule),
-        fit(f.attack.techniques.slice(0, 2).join(',') || '-', cols.attack),
-        fit(fields, rest).trimEnd(),
+        padCell(f.timestamp.replace('T', ' ').replace(/(\.\d{3})\d*Z$/, '$1'), cols.time),
+        padCell(LEVEL_SHORT[f.level] ?? f.level, cols.level),
+        padCell(f.host.split('.')[0] ?? f.host, cols.host),
+        padCell(f.title, cols.rule),
+        padCell(f.attack.techniques.slice(0, 2).join(',') || '-', cols.attack),
+        padCell(fields, rest).trimEnd(),
       ].join('  '),
     );
   }
