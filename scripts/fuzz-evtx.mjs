@@ -152,6 +152,7 @@ async function main() {
   const failures = { crash: 0, hang: 0, memory: 0, violation: 0 };
   let maxFactor = 0;
   let finished = 0;
+  let nextReport = Math.max(1, Math.ceil(o.iterations / 10));
 
   console.error(
     `fuzz-evtx: seed ${o.seed}, inputs ${o.from}..${end - 1}, ${o.workers} worker(s), timeout ${o.timeout} ms, heap ${o.heapMb} MB, ` +
@@ -264,6 +265,12 @@ async function main() {
         }
       }
       if (process.stderr.isTTY) process.stderr.write(`\rfuzz-evtx: ${done}/${o.iterations}`);
+      else if (done >= nextReport) {
+        console.error(
+          `fuzz-evtx: ${done}/${o.iterations} after ${Math.round(Number(process.hrtime.bigint() - t0) / 1e9)} s`,
+        );
+        while (nextReport <= done) nextReport += Math.max(1, Math.ceil(o.iterations / 10));
+      }
       if (live === 0) {
         clearInterval(timer);
         resolveAll();
