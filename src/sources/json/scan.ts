@@ -45,6 +45,28 @@ const NL = 0x0a;
 const COLON = 0x3a;
 const COMMA = 0x2c;
 
+/**
+ * A line that is blank (`value` undefined) or exactly one JSON object, or null when it needs the
+ * byte-by-byte scanner (anything else, including every kind of damage).
+ */
+function parseLine(buf: Buffer, from: number, to: number): { value?: unknown; lead: number } | null {
+  let a = from;
+  while (a < to && isSpace(buf[a] as number)) a++;
+  if (a === to) return { lead: 0 };
+  if (buf[a] !== LBRACE) return null;
+  let b = to;
+  while (b > a && isSpace(buf[b - 1] as number)) b--;
+  if (buf[b - 1] !== RBRACE) return null;
+  try {
+    const value: unknown = JSON.parse(buf.toString('utf8', a, b));
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? { value, lead: a - from }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 }
@@ -171,7 +193,24 @@ export async function* scanJson(
       pos += i;
     }
     if (inValue) pieceFrom = 0;
+    const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
     for (; i < chunk.length; i++, pos++) {
+      // NDJSON fast path: a whole line in this chunk that parses as one object.
+      if (col0 && ndjson && !inValue && !stray && !skipping && arrayDepth === 0) {
+        const nl = buf.indexOf(NL, i);
+        if (nl >= 0 && nl - i <= maxBytes) {
+          const got = parseLine(buf, i, nl);
+          if (got !== null) {
+            if (got.value !== undefined) {
+              out.push({ value: { value: got.value, line, offset: pos + got.lead } });
+            }
+            pos += nl - i;
+            i = nl;
+            line++;
+            continue; // the loop steps over the newline; col0 stays true
+          }
+        }
+      }
       const c = chunk[i] as number;
       const atCol0 = col0;
       col0 = c === NL;
