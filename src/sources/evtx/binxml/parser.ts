@@ -171,7 +171,7 @@ export class ChunkBinXml {
     const r = this.r;
     const hasAttrs = (r.u8(pos, 'binxml.token') & 0x40) !== 0;
     let p = pos + 1;
-    if (!inSubst) p += 2; // dependency identifier
+    if (!inSubst && this.hasDependencyId(pos)) p += 2;
     p += 4; // data size
     const [name, np] = this.nameRef(p, 'binxml.element.name');
     p = np;
@@ -220,6 +220,25 @@ export class ChunkBinXml {
     this.depth--;
     this.open--;
     return [{ k: N_ELEMENT, name, attrs, children }, p];
+  }
+
+  /**
+   * Whether the element start at `pos` carries the 2-byte dependency identifier. It normally
+   * does outside BinXml-typed values, but some writers (forwarded events rendered as plain
+   * BinXml, e.g. Exchange via WEC) omit it. The name offset decides: an inline name sits right
+   * after the offset field, so the layout whose name offset points at its own end wins.
+   */
+  private hasDependencyId(pos: number): boolean {
+    const r = this.r;
+    if (pos + 11 > r.length) return true;
+    const withId = r.u32(pos + 7, 'binxml.element.name');
+    if (withId === pos + 11) return true;
+    const without = r.u32(pos + 5, 'binxml.element.name');
+    if (without === pos + 9) return false;
+    // Neither inline: a back-reference must point before this element, inside the chunk.
+    const okWith = withId >= 512 && withId + 8 <= pos;
+    const okWithout = without >= 512 && without + 8 <= pos;
+    return okWith || !okWithout;
   }
 
   /**
