@@ -17,7 +17,7 @@ function normaliseEvtxexport(s: string): string {
   return s.replace(/(\d{2}:\d{2}:\d{2}\.\d{7})\d\dZ/g, '$1Z').replace(/0x0+([0-9a-fA-F])/g, '0x$1');
 }
 
-function unescape(s: string): string {
+function unescapeXml(s: string): string {
   return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
@@ -27,7 +27,7 @@ const idOf = (x: string): string => /<EventRecordID>(\d+)</.exec(x)?.[1] ?? '';
 function refFields(xml: string): { data: Record<string, string>; sys: Record<string, string> } {
   const data: Record<string, string> = {};
   for (const m of xml.matchAll(/<Data Name="([^"]*)"(?:\/>|>([\s\S]*?)<\/Data>)/g)) {
-    data[m[1] ?? ''] = unescape(m[2] ?? '');
+    data[m[1] ?? ''] = unescapeXml(m[2] ?? '');
   }
   const one = (re: RegExp) => re.exec(xml)?.[1] ?? '';
   const sys = {
