@@ -124,6 +124,23 @@ describe('readEvidenceFile', () => {
     expect(issues.length).toBeLessThanOrEqual(2); // at most the cut line, then the gzip issue
   });
 
+  it('reads UTF-16LE NDJSON (PowerShell redirection) and UTF-8 with a BOM', async () => {
+    const text = `${flatLine(1)}\r\n${flatLine(2)}\r\n`;
+    const le = tmp.write(
+      'u16.json',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]),
+    );
+    const bom = tmp.write('bom.json', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]));
+    for (const p of [le, bom]) {
+      const { events, issues } = await collect(readEvidenceFile(p));
+      expect(issues).toEqual([]);
+      expect(events.map((e) => [e.recordId, e.source.line])).toEqual([
+        [1001, 1],
+        [1002, 2],
+      ]);
+    }
+  });
+
   it('reads a Winlogbeat NDJSON file', async () => {
     const p = tmp.write('wlb.ndjson', `${ecsDoc}\n${ecsDoc}\n`);
     const { events, issues } = await collect(readEvidenceFile(p));
