@@ -4,7 +4,8 @@
  * truncations, chunk splices, size-field and offset corruption) of files built by the project's
  * writer and of a few small corpus files. Every input must parse, render and map without
  * throwing, with counts and output bounded by its size (see test/utils/evtx-fuzz-check.ts).
- * Longer runs with a hang watchdog and RSS figures: `node scripts/fuzz-evtx.mjs`.
+ * Longer runs with a hang watchdog and RSS figures: `node scripts/fuzz-evtx.mjs`. The generous
+ * timeouts only keep a loaded CI machine from failing the run; nothing here measures time.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -13,8 +14,8 @@ import { checkInput, checkStream } from '../utils/evtx-fuzz-check.js';
 import { builderSeeds, fuzzInput, inputOptions } from '../utils/evtx-mutate.js';
 
 const SEED = 20260229;
-const BUILDER_INPUTS = 2500;
-const CORPUS_INPUTS = 600;
+const BUILDER_INPUTS = 2000;
+const CORPUS_INPUTS = 500;
 
 /** Small single-chunk corpus files (evtx-rs samples), read in place. */
 const CORPUS_SEEDS = [
@@ -76,7 +77,7 @@ describe('EVTX fuzz (fixed seed)', () => {
   it(`survives ${BUILDER_INPUTS} mutations of builder files`, async () => {
     const failures = await run(seeds, SEED, BUILDER_INPUTS);
     expect(failures.slice(0, 5)).toEqual([]);
-  });
+  }, 300_000);
 
   describe.skipIf(!corpusAvailable)('corpus seeds (skipped: corpus not found)', () => {
     it(`survives ${CORPUS_INPUTS} mutations of small corpus files`, async () => {
@@ -86,6 +87,6 @@ describe('EVTX fuzz (fixed seed)', () => {
       }));
       const failures = await run(corpus, SEED + 1, CORPUS_INPUTS);
       expect(failures.slice(0, 5)).toEqual([]);
-    });
+    }, 300_000);
   });
 });
