@@ -116,7 +116,8 @@ describe('support matrix', () => {
     const re = /<!-- generated:matrix start[\s\S]*?<!-- generated:matrix end -->/;
     if (process.env.FATHOM_UPDATE_DOCS === '1') writeFileSync(path, doc.replace(re, table));
     // The formatter pads table cells: compare with padding collapsed.
-    const norm = (t: string | undefined) => t?.replace(/ +\|/g, ' |').replace(/\| +/g, '| ').replace(/-{3,}/g, '---');
+    const norm = (t: string | undefined) =>
+      t?.replace(/ +\|/g, ' |').replace(/\| +/g, '| ').replace(/-{3,}/g, '---');
     expect(norm(re.exec(readFileSync(path, 'utf8'))?.[0])).toBe(norm(table));
   });
 });

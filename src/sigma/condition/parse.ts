@@ -168,6 +168,13 @@ export function parseCondition(text: string, identifiers: readonly string[]): Co
       return { ok: false, error: { code: 'bad-condition', message: 'empty condition', offset: 0 } };
     const c = expr(0);
     const rest = peek();
+    if (rest && kw(rest) === 'near') {
+      bad(
+        'legacy-aggregation',
+        `legacy v1 aggregation keyword 'near' is obsolete since Sigma v2`,
+        rest.offset,
+      );
+    }
     if (rest) bad('bad-condition', `unexpected '${rest.text}' after a complete condition`, rest.offset);
     return { ok: true, condition: c };
   } catch (e) {

@@ -65,7 +65,9 @@ function loadInto(set: RuleSet, text: string, file: string, opts: LoadOptions): 
   const docs = parseYamlDocuments(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   for (const doc of docs) {
     if (doc.errors.length) {
-      const errs = doc.errors.map((e) => issue('yaml-syntax', e.message, { file, line: e.pos.line, col: e.pos.col }));
+      const errs = doc.errors.map((e) =>
+        issue('yaml-syntax', e.message, { file, line: e.pos.line, col: e.pos.col }),
+      );
       refuse(set, errs, [], file, doc.pos, {}, collect);
       emit?.({ kind: 'unknown', file, ...doc.pos, status: 'refused', errors: errs, warnings: [] });
       continue;
@@ -90,23 +92,48 @@ function loadInto(set: RuleSet, text: string, file: string, opts: LoadOptions): 
         const warnings = [...yamlWarnings, ...r.warnings];
         set.correlations.push(r.value);
         set.issues.push(...warnings);
-        emit?.({ kind: 'correlation', ...at, ...defined(meta), status: status([], warnings), errors: [], warnings, correlation: r.value });
+        emit?.({
+          kind: 'correlation',
+          ...at,
+          ...defined(meta),
+          status: status([], warnings),
+          errors: [],
+          warnings,
+          correlation: r.value,
+        });
       } else {
         refuse(set, [...r.issues], yamlWarnings, file, root.pos, meta, collect);
-        emit?.({ kind: 'correlation', ...at, ...defined(meta), status: 'refused', errors: [...r.issues], warnings: yamlWarnings });
+        emit?.({
+          kind: 'correlation',
+          ...at,
+          ...defined(meta),
+          status: 'refused',
+          errors: [...r.issues],
+          warnings: yamlWarnings,
+        });
       }
       continue;
     }
     if (has('filter') && !has('detection')) {
       const f = parseFilterDocument(root, file, opts.placeholders);
       const warnings = [...yamlWarnings, ...f.warnings];
-      const raw = Object.fromEntries(root.entries.map((e) => [e.key, e.value.kind === 'scalar' ? e.value.value : null]));
+      const raw = Object.fromEntries(
+        root.entries.map((e) => [e.key, e.value.kind === 'scalar' ? e.value.value : null]),
+      );
       const meta = { id: textField(raw, 'id'), title: textField(raw, 'title') };
       if (f.filter && f.errors.length === 0) {
         const filter = { ...f.filter, warnings };
         set.filters.push(filter);
         set.issues.push(...warnings);
-        emit?.({ kind: 'filter', ...at, ...defined(meta), status: status([], warnings), errors: [], warnings, filter });
+        emit?.({
+          kind: 'filter',
+          ...at,
+          ...defined(meta),
+          status: status([], warnings),
+          errors: [],
+          warnings,
+          filter,
+        });
       } else {
         const errs = f.errors.length ? f.errors : [issue('invalid-filter', 'filter could not be read', at)];
         refuse(set, errs, warnings, file, root.pos, meta, collect);
@@ -126,16 +153,29 @@ function loadInto(set: RuleSet, text: string, file: string, opts: LoadOptions): 
     }
     set.rules.push(rule);
     set.issues.push(...warnings);
-    emit?.({ kind: 'rule', ...at, ...defined(meta), status: status([], warnings), errors: [], warnings, rule });
+    emit?.({
+      kind: 'rule',
+      ...at,
+      ...defined(meta),
+      status: status([], warnings),
+      errors: [],
+      warnings,
+      rule,
+    });
   }
 }
 
 function status(errors: readonly Issue[], warnings: readonly Issue[]): LoadStatus {
   if (errors.length) return 'refused';
-  return warnings.some((w) => w.severity === 'warning' || w.severity === 'error') ? 'loaded-with-warnings' : 'loaded';
+  return warnings.some((w) => w.severity === 'warning' || w.severity === 'error')
+    ? 'loaded-with-warnings'
+    : 'loaded';
 }
 
-function defined(meta: { id?: string | undefined; title?: string | undefined }): { id?: string; title?: string } {
+function defined(meta: { id?: string | undefined; title?: string | undefined }): {
+  id?: string;
+  title?: string;
+} {
   return { ...(meta.id !== undefined ? { id: meta.id } : {}), ...(meta.title ? { title: meta.title } : {}) };
 }
 

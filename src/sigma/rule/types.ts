@@ -194,6 +194,25 @@ export interface LoadOptions {
   placeholders?: Record<string, string[]>;
   /** Apply the meta-filters found to the rules loaded together (default true). */
   applyFilters?: boolean;
+  /** Called once per YAML document with its outcome (lint uses it for per-document status). */
+  onDocument?: (doc: DocumentRecord) => void;
+}
+
+/** The outcome of one YAML document. */
+export interface DocumentRecord {
+  readonly kind: 'rule' | 'filter' | 'correlation' | 'unknown';
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+  readonly id?: string;
+  readonly title?: string;
+  readonly status: LoadStatus;
+  readonly errors: readonly Issue[];
+  readonly warnings: readonly Issue[];
+  /** The rule; for a refused rule document, the placeholder built from what could be read. */
+  readonly rule?: SigmaRule;
+  readonly filter?: SigmaFilter;
+  readonly correlation?: SigmaCorrelation;
 }
 
 /** Load status of a rule document, as `lint` and the hunt summary report it. */

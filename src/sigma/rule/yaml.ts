@@ -34,7 +34,7 @@ export interface LDocument {
 
 const MAX_DEPTH = 64;
 /** Cap on nodes built per document (aliases can multiply a small text: "billion laughs"). */
-const MAX_NODES = 200_000;
+const MAX_NODES = 50_000;
 
 export function parseYamlDocuments(text: string): LDocument[] {
   const lc = new LineCounter();
@@ -51,6 +51,23 @@ export function parseYamlDocuments(text: string): LDocument[] {
       pos: e.linePos ? { line: e.linePos[0].line, col: e.linePos[0].col } : posOf(e.pos[0]),
     }));
     const warnings: Array<{ code: string; message: string; pos: Pos }> = [];
+    // Anchors by name, collected once (the library's alias.resolve walks the whole document).
+    const anchors = new Map<string, unknown>();
+    const collectAnchors = (n: unknown, depth: number): void => {
+      if (!n || typeof n !== 'object' || depth > MAX_DEPTH) return;
+      const a = (n as { anchor?: string }).anchor;
+      if (a && !anchors.has(a)) anchors.set(a, n);
+      if (isMap(n) || isSeq(n)) {
+        for (const it of n.items) {
+          if (isPair(it)) {
+            collectAnchors(it.key, depth + 1);
+            collectAnchors(it.value, depth + 1);
+          } else collectAnchors(it, depth + 1);
+        }
+      }
+    };
+    collectAnchors(doc.contents, 0);
+    const resolveAlias = (n: { source: string }): unknown => anchors.get(n.source) ?? null;
     let budget = MAX_NODES;
     const conv = (n: unknown, depth: number): LNode => {
       if (depth > MAX_DEPTH || --budget < 0) {
@@ -62,14 +79,14 @@ export function parseYamlDocuments(text: string): LDocument[] {
         }
         return { kind: 'scalar', value: null, pos: posOf(0) };
       }
-      if (isAlias(n)) return conv(n.resolve(doc), depth + 1);
+      if (isAlias(n)) return conv(resolveAlias(n), depth + 1);
       const pos = posOf((n as YNode | null)?.range?.[0]);
       if (isMap(n)) {
         const entries: LEntry[] = [];
         const seen = new Map<string, number>();
         for (const it of n.items) {
           if (!isPair(it)) continue;
-          const k = isScalar(it.key) ? it.key.value : isAlias(it.key) ? it.key.resolve(doc) : it.key;
+          const k = isScalar(it.key) ? it.key.value : isAlias(it.key) ? toKey(resolveAlias(it.key)) : it.key;
           const key =
             k === null || k === undefined ? '' : typeof k === 'object' ? JSON.stringify(k) : String(k);
           const keyPos = posOf((it.key as YNode | null)?.range?.[0]);
@@ -100,6 +117,10 @@ export function parseYamlDocuments(text: string): LDocument[] {
     out.push({ root, pos: posOf(doc.range?.[0]), errors, warnings });
   }
   return out;
+}
+
+function toKey(n: unknown): unknown {
+  return isScalar(n) ? n.value : n;
 }
 
 /** Plain JS value of a located node (maps become objects with own keys). */
