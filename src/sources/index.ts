@@ -28,7 +28,14 @@ export type { Detection, ReadEvidenceOptions } from './registry.js';
 export { detectFromHead, detectSource, readEvidenceFile, SNIFF_BYTES, SOURCES } from './registry.js';
 export { describeBytes, detectEncoding } from './text.js';
 export { normaliseTimestamp } from './timestamp.js';
-export type { ReaderInput, ReadOptions, SniffInput, SourceDescriptor, SourceItem } from './types.js';
+export type {
+  EventWithXml,
+  ReaderInput,
+  ReadOptions,
+  SniffInput,
+  SourceDescriptor,
+  SourceItem,
+} from './types.js';
 export type { WalkItem, WalkOptions } from './walk.js';
 export { DEFAULT_MAX_DEPTH, walkEvidence } from './walk.js';
 export { readXmlEvents, splitEvents, xmlEventsSource, xmlEventToEvent } from './xml/index.js';

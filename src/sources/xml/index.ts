@@ -6,7 +6,7 @@
  */
 import { err } from '../../core/result.js';
 import { headText, utf8View } from '../text.js';
-import type { ReaderInput, ReadOptions, SourceDescriptor, SourceItem } from '../types.js';
+import type { EventWithXml, ReaderInput, ReadOptions, SourceDescriptor, SourceItem } from '../types.js';
 import { xmlEventToEvent } from './event.js';
 import { splitEvents } from './split.js';
 
@@ -27,7 +27,14 @@ export async function* readXmlEvents(input: ReaderInput, opts: ReadOptions = {})
       continue;
     }
     const { bytes, offset, line } = item.chunk;
-    yield xmlEventToEvent(bytes.toString('utf8'), { file, offset, line });
+    const text = bytes.toString('utf8');
+    const res = xmlEventToEvent(text, { file, offset, line });
+    if (res.ok && opts.xml) {
+      // The element as exported is this event's native XML.
+      const ev: EventWithXml = res.value;
+      ev.xml = text;
+    }
+    yield res;
   }
 }
 

@@ -89,6 +89,14 @@ describe('readXmlEvents', () => {
     expect(events[1]?.fields).toEqual({ SubjectUserSid: 'S-1-5-21-1', SubjectUserName: 'admin' });
   });
 
+  it('attaches the element as exported when asked for native XML', async () => {
+    const one = event(4624, 102, "<Data Name='TargetUserName'>bob</Data>");
+    const { events } = await collect(readXmlEvents(memInput(`<Events>\n${one}\n</Events>`), { xml: true }));
+    expect((events[0] as { xml?: string }).xml).toBe(one);
+    const plain = await collect(readXmlEvents(memInput(one)));
+    expect((plain.events[0] as { xml?: string }).xml).toBeUndefined();
+  });
+
   it('reads UTF-16LE with a BOM (PowerShell redirection)', async () => {
     const bytes = Buffer.concat([
       Buffer.from([0xff, 0xfe]),
