@@ -10,16 +10,14 @@ import { join, resolve } from 'node:path';
 import type { Issue } from '../../core/issue.js';
 import { issue } from '../../core/issue.js';
 import type { Event } from '../../model/event.js';
-import type { RuleMatcher } from '../../sigma/compile/index.js';
-import { compileRule } from '../../sigma/compile/index.js';
-import { interpretRule } from '../../sigma/match/index.js';
-import type { LogsourceMap, LogsourceTarget, SelectionUsage } from '../../sigma/pipeline/index.js';
-import { checkApplicability, loadLogsourceMap, makeView, matchesTarget } from '../../sigma/pipeline/index.js';
+import type { LogsourceMap } from '../../sigma/pipeline/index.js';
+import { loadLogsourceMap } from '../../sigma/pipeline/index.js';
 import type { RuleSet, SigmaCorrelation, SigmaRule } from '../../sigma/rule/index.js';
-import { loadRuleFiles, ruleFieldUsage, ruleKey } from '../../sigma/rule/index.js';
+import { loadRuleFiles, ruleKey } from '../../sigma/rule/index.js';
 import { flatToEvent } from '../../sources/json/index.js';
 import type { CorrelationContext } from './correlation.js';
 import { correlationInfo, runCorrelationCase } from './correlation.js';
+import { detectionMatcher, firesVia } from './match.js';
 import type { RuleTestFile, TestCase } from './testfile.js';
 import { isTestFile, readTestFile, testFileFor } from './testfile.js';
 import type {
@@ -76,28 +74,6 @@ interface Tested {
 /** Build one event per test event map; provenance points at the test file line. */
 function toEvents(c: TestCase, file: string): Event[] {
   return c.events.map((e) => flatToEvent(e.fields, { file, offset: 0, line: e.line }));
-}
-
-interface DetectionMatcher {
-  readonly rule: SigmaRule;
-  readonly matcher: RuleMatcher;
-  readonly targets: readonly LogsourceTarget[];
-  readonly usage: readonly SelectionUsage[];
-}
-
-/** Targets through which a rule fires on an event; records compiled/interpreted disagreements. */
-export function firesVia(m: DetectionMatcher, event: Event, disagreements: string[]): string[] {
-  const via: string[] = [];
-  for (const t of m.targets) {
-    if (!matchesTarget(t, event)) continue;
-    if (!checkApplicability(m.usage, t).applies) continue;
-    const view = makeView(event, t);
-    const fast = m.matcher.match(view);
-    const slow = interpretRule(m.rule, view);
-    if (fast !== slow) disagreements.push(`${t.id}: compiled=${fast} interpreted=${slow}`);
-    if (fast || slow) via.push(t.id);
-  }
-  return via;
 }
 
 function tally(cases: readonly CaseResult[], kind: 'positive' | 'negative'): Tally {
@@ -215,7 +191,7 @@ async function testDetectionRule(
     });
   }
   if (tf && targets) {
-    const m: DetectionMatcher = { rule, matcher: compileRule(rule), targets, usage: ruleFieldUsage(rule) };
+    const m = detectionMatcher(rule, targets);
     for (const kind of ['positive', 'negative'] as const) {
       for (const c of tf[kind]) {
         const disagreements: string[] = [];
@@ -256,7 +232,7 @@ async function testCorrelation(
   opts: RuleTestOptions,
 ): Promise<RuleTestResult> {
   const info = correlationInfo(corr);
-  const t: Tested = { ruleFile: corr.file, key: info.key, title: info.title };
+  const t: Tested = { ruleFile: info.file, key: info.key, title: info.title };
   const failures: RuleTestFailure[] = [];
   const cases: CaseResult[] = [];
   const tf = await testsFor(t, info.ids, failures);
@@ -269,7 +245,7 @@ async function testCorrelation(
             failures.push({
               code: 'correlation-error',
               message: i.message,
-              location: i.location ?? { file: corr.file, line: corr.line },
+              location: i.location ?? { file: info.file },
             });
           break;
         }
