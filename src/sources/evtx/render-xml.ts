@@ -19,7 +19,17 @@ import {
   type Scope,
 } from './binxml/nodes.js';
 import { VT_BINXML } from './binxml/value-types.js';
-import { arrayItems, attrOmitted, elementOmitted, substString, substType, textOf } from './binxml/walk.js';
+import {
+  arrayItems,
+  attrOmitted,
+  elementOmitted,
+  MAX_RENDER_NODES,
+  spend,
+  substString,
+  substType,
+  textOf,
+  withRenderBudget,
+} from './binxml/walk.js';
 
 const ESC_TEST = /[&<>"]/;
 const ESC_RE = /[&<>"]/g;
@@ -84,6 +94,7 @@ function inlineText(nodes: readonly Node[], scope: Scope): string {
 
 function renderNodes(nodes: readonly Node[], scope: Scope, indent: string, out: string[]): void {
   for (const n of nodes) {
+    if (!spend()) return;
     switch (n.k) {
       case N_ELEMENT: {
         if (elementOmitted(n, scope)) break;
@@ -137,9 +148,13 @@ function renderElement(el: ElementNode, scope: Scope, indent: string, out: strin
   else out.push(`${indent}</${el.name}>`);
 }
 
-/** XML of a node list (a record's BinXml) with the given values in scope. */
+/**
+ * XML of a node list (a record's BinXml) with the given values in scope. Output that would
+ * pass the rendering budget ends with a `<!-- fathom: ... -->` comment saying so.
+ */
 export function renderNodesXml(nodes: readonly Node[], scope: Scope = null): string {
   const out: string[] = [];
-  renderNodes(nodes, scope, '', out);
+  const { exceeded } = withRenderBudget(() => renderNodes(nodes, scope, '', out));
+  if (exceeded) out.push(`<!-- fathom: output cut at ${MAX_RENDER_NODES} nodes (expansion budget) -->`);
   return out.join('\n');
 }

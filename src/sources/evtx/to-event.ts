@@ -7,7 +7,14 @@
  */
 import type { Event, FieldValue } from '../../model/event.js';
 import type { ElementNode, Scope } from './binxml/nodes.js';
-import { attrValue, elementText, forEachElement, hasChildElements, textOf } from './binxml/walk.js';
+import {
+  attrValue,
+  elementText,
+  forEachElement,
+  hasChildElements,
+  textOf,
+  withRenderBudget,
+} from './binxml/walk.js';
 import type { EvtxRecord } from './record.js';
 
 function toInt(s: string | undefined): number | undefined {
@@ -188,18 +195,21 @@ export function recordToEvent(rec: EvtxRecord, file: string): Event {
   };
   if (rec.flags.length > 0) ev.source.flags = [...rec.flags];
   let seenRoot = false;
-  forEachElement(rec.nodes, null, (root, rootScope) => {
-    if (seenRoot) return;
-    seenRoot = true;
-    forEachElement(root.children, rootScope, (sec, sc, item) => {
-      if (sec.name === 'System') system(ev, sec, sc);
-      else if (sec.name === 'EventData') eventData(ev, sec, sc);
-      else if (sec.name === 'RenderingInfo') return;
-      else if (sec.name === 'UserData') {
-        forEachElement(sec.children, sc, (c, s2, it) => flatten(ev, c, s2, it, 0));
-      } else flatten(ev, sec, sc, item, 0);
-    });
-  });
+  const { exceeded } = withRenderBudget(() =>
+    forEachElement(rec.nodes, null, (root, rootScope) => {
+      if (seenRoot) return;
+      seenRoot = true;
+      forEachElement(root.children, rootScope, (sec, sc, item) => {
+        if (sec.name === 'System') system(ev, sec, sc);
+        else if (sec.name === 'EventData') eventData(ev, sec, sc);
+        else if (sec.name === 'RenderingInfo') return;
+        else if (sec.name === 'UserData') {
+          forEachElement(sec.children, sc, (c, s2, it) => flatten(ev, c, s2, it, 0));
+        } else flatten(ev, sec, sc, item, 0);
+      });
+    }),
+  );
+  if (exceeded) ev.source.flags = [...(ev.source.flags ?? []), 'render-budget-exceeded'];
   if (!ev.timestamp) ev.timestamp = rec.writtenTime;
   return ev;
 }

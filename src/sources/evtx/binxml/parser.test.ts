@@ -121,3 +121,21 @@ describe('BinXml tokens', () => {
     }
   });
 });
+
+describe('expansion budget', () => {
+  it('a record whose substitutions reference one BinXml value many times at each level is cut, not exponential', () => {
+    // Level k: <L>%0 %0 ... (40 times)</L> where %0 is BinXml holding level k-1.
+    const refs = (): Node[] => Array.from({ length: 40 }, () => sub(0, 'binxml'));
+    let value: Node[] = [el('Leaf', {}, text('x'))];
+    for (let k = 0; k < 6; k++) {
+      const def = { guid: `{AAAAAAAA-0000-0000-0000-00000000010${k}}`, root: el('L', {}, ...refs()) };
+      value = [tpl(def, [{ type: 'binxml', value }])];
+    }
+    const res = parse([{ recordNumber: 1, written: W, body: [el('Event', {}, el('UserData', {}, ...value))] }]);
+    const it0 = res.items[0];
+    if (!it0?.ok) throw new Error(JSON.stringify(it0?.issues));
+    const ev = recordToEvent(it0.value, 't');
+    expect(ev.source.flags).toContain('render-budget-exceeded');
+    expect(renderRecordXml(it0.value)).toMatch(/<!-- fathom: output cut at \d+ nodes/);
+  });
+});

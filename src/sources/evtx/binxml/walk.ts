@@ -21,6 +21,31 @@ import {
 import { VT_ARRAY, VT_BINXML, VT_NULL } from './value-types.js';
 import { renderItems, renderValue } from './values.js';
 
+/**
+ * Rendering budget: how many nodes one record may expand to. Substitutions can reference the
+ * same BinXml value many times at every nesting level, so a small crafted record could
+ * otherwise expand exponentially. Checked by `forEachElement` and the XML renderer.
+ */
+export const MAX_RENDER_NODES = 1_000_000;
+let budget = MAX_RENDER_NODES;
+
+/** Run `fn` with a fresh budget; `exceeded` tells whether output was cut short. */
+export function withRenderBudget<T>(fn: () => T): { value: T; exceeded: boolean } {
+  const saved = budget;
+  budget = MAX_RENDER_NODES;
+  try {
+    const value = fn();
+    return { value, exceeded: budget < 0 };
+  } finally {
+    budget = saved;
+  }
+}
+
+/** Spend one unit; false once the budget is gone. */
+export function spend(): boolean {
+  return --budget >= 0;
+}
+
 const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 /** The character an entity reference stands for (unknown names render as `&name;`). */
@@ -125,6 +150,7 @@ export type ElementVisitor = (el: ElementNode, scope: Scope, item: string | unde
  */
 export function forEachElement(nodes: readonly Node[], scope: Scope, visit: ElementVisitor): void {
   for (const n of nodes) {
+    if (--budget < 0) return;
     if (n.k === N_ELEMENT) {
       if (elementOmitted(n, scope)) continue;
       const items = arrayItems(n, scope);
