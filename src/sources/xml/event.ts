@@ -161,7 +161,10 @@ export function xmlTreeToEvent(root: XmlNode, source: Provenance): Result<Event,
       const name = d.attrs.Name;
       if (name !== undefined) putField(ev.fields, name, d.text, repeated);
       else data.push(d.text);
-    } else leaves(d, ev.fields, repeated, 0);
+    } else if (d.children.length || d.text !== '') {
+      // An empty <Binary/> (python-evtx writes one for every event) carries nothing.
+      leaves(d, ev.fields, repeated, 0);
+    }
   }
   const ud = child(root, 'UserData');
   for (const c of ud?.children ?? []) leaves(c, ev.fields, repeated, 0);

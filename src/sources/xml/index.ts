@@ -39,6 +39,8 @@ export async function* readXmlEvents(input: ReaderInput, opts: ReadOptions = {})
 }
 
 /** Prolog: BOM, XML declaration, comments, processing instructions, doctype, whitespace. */
+/** One short line of plain text, then a line break. */
+const BANNER = /^[^<\r\n]{1,80}\r?\n/;
 const PROLOG = /^(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>]*>)*/;
 
 export const xmlEventsSource: SourceDescriptor = {
@@ -46,14 +48,22 @@ export const xmlEventsSource: SourceDescriptor = {
   description: 'Windows events as XML (wevtutil qe /f:xml, Get-WinEvent ToXml(), <Events> exports)',
   sniff(input) {
     const text = headText(input.head).replace(/^\uFEFF/, '');
-    const rest = text.slice(PROLOG.exec(text)?.[0].length ?? 0);
+    let rest = text.slice(PROLOG.exec(text)?.[0].length ?? 0);
+    // Tools print a banner line before the events (`evtxexport 20181227`): allow one short line.
+    let banner = false;
+    const banned = BANNER.exec(rest);
+    if (banned && !rest.startsWith('<')) {
+      banner = true;
+      rest = rest.slice(banned[0].length).trimStart();
+    }
     const wrapped = /^<Events[\s>]/.test(rest);
     const body = wrapped ? rest.slice(rest.indexOf('>') + 1).trimStart() : rest;
     if (!/^<Event[\s>]/.test(body)) {
       // A wrapper whose first event lies beyond the head still says what it is.
       return wrapped && /<Event[\s>]/.test(rest) ? 0.5 : 0;
     }
-    return /<System[\s>]/.test(body) ? 0.95 : 0.6;
+    const score = /<System[\s>]/.test(body) ? 0.95 : 0.6;
+    return banner ? score - 0.15 : score;
   },
   read: readXmlEvents,
 };

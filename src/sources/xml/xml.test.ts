@@ -140,5 +140,8 @@ describe('readXmlEvents', () => {
     expect(xmlEventsSource.sniff(head('<html><body>Event</body></html>'))).toBe(0);
     expect(xmlEventsSource.sniff(head('{"Event": {}}'))).toBe(0);
     expect(xmlEventsSource.sniff(head('<EventData/>'))).toBe(0);
+    // A tool banner before the events (evtxexport) lowers the confidence but is accepted.
+    expect(xmlEventsSource.sniff(head(`evtxexport 20181227\n\n${event(1, 1, '')}`))).toBeCloseTo(0.8);
+    expect(xmlEventsSource.sniff(head('some notes\nmore notes\n<Event><System/></Event>'))).toBe(0);
   });
 });
