@@ -131,7 +131,9 @@ describe('expansion budget', () => {
       const def = { guid: `{AAAAAAAA-0000-0000-0000-00000000010${k}}`, root: el('L', {}, ...refs()) };
       value = [tpl(def, [{ type: 'binxml', value }])];
     }
-    const res = parse([{ recordNumber: 1, written: W, body: [el('Event', {}, el('UserData', {}, ...value))] }]);
+    const res = parse([
+      { recordNumber: 1, written: W, body: [el('Event', {}, el('UserData', {}, ...value))] },
+    ]);
     const it0 = res.items[0];
     if (!it0?.ok) throw new Error(JSON.stringify(it0?.issues));
     const ev = recordToEvent(it0.value, 't');
