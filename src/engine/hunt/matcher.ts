@@ -1,15 +1,16 @@
 /**
  * @module engine/hunt/matcher
  * Per-event matching: look the event up in the rule index by its own Channel and EventID,
- * build each target's view once, run the compiled matchers, and emit findings and the matches
- * correlations need.
+ * build each target's view once, pick candidate rules through the literal-prefilter automata
+ * (rules without a prefilter always run), run their compiled matchers, and emit findings and
+ * the matches correlations need.
  */
 import type { Event, FieldValue } from '../../model/event.js';
 import type { Finding } from '../../model/finding.js';
 import { makeView, matchesTarget } from '../../sigma/pipeline/index.js';
 import type { EventView } from '../../sigma/view.js';
 import { keyFieldNames, keyFields, ruleFinding } from './findings.js';
-import type { IndexEntry, PreparedRule, PreparedRules } from './prepare.js';
+import type { PreparedRule, PreparedRules, TargetGroup } from './prepare.js';
 
 /** A match a correlation consumes, in a form that crosses worker threads (plain data). */
 export interface CorrelationInput {
@@ -28,7 +29,14 @@ export interface EventMatcher {
   match(event: Event): number;
 }
 
-const NO_ENTRIES: IndexEntry[] = [];
+const NO_GROUPS: TargetGroup[] = [];
+
+function forEachText(v: FieldValue | undefined, fn: (s: string) => void): void {
+  if (v === undefined || v === null) return;
+  if (typeof v === 'string') fn(v.toLowerCase());
+  else if (Array.isArray(v)) for (const x of v) forEachText(x, fn);
+  else fn(String(v).toLowerCase());
+}
 
 export function createEventMatcher(prepared: PreparedRules, sink: MatchSink): EventMatcher {
   const fieldNames = new Map<PreparedRule, string[]>();
@@ -40,41 +48,58 @@ export function createEventMatcher(prepared: PreparedRules, sink: MatchSink): Ev
     }
     return n;
   };
+  // Per-event marks so a rule found through several needles runs once.
+  const marks = new Uint32Array(prepared.rules.length);
+  let epoch = 0;
+  const candidates: PreparedRule[] = [];
   const { byChannel, other } = prepared.index;
+
+  const runRule = (p: PreparedRule, event: Event, view: EventView, targetId: string): boolean => {
+    if (!p.matcher.match(view)) return false;
+    if (p.emits) sink.finding(ruleFinding(p, event, keyFields(namesFor(p), view)));
+    if (p.correlated) sink.correlationInput({ ruleKey: p.key, targetId, event });
+    return true;
+  };
+
+  const runGroup = (g: TargetGroup, event: Event): number => {
+    if (g.check && !matchesTarget(g.target, event)) return 0;
+    const view = makeView(event, g.target);
+    let matched = 0;
+    for (const p of g.always) if (runRule(p, event, view, g.target.id)) matched++;
+    if (!g.byField.length) return matched;
+    epoch = (epoch + 1) >>> 0;
+    if (epoch === 0) {
+      marks.fill(0);
+      epoch = 1;
+    }
+    candidates.length = 0;
+    for (const f of g.byField) {
+      const hit = (id: number) => {
+        for (const p of f.owners[id] as PreparedRule[]) {
+          if (marks[p.seq] !== epoch) {
+            marks[p.seq] = epoch;
+            candidates.push(p);
+          }
+        }
+      };
+      if (f.field === null) for (const v of view.allValues()) forEachText(v, (s) => f.ac.search(s, hit));
+      else forEachText(view.get(f.field), (s) => f.ac.search(s, hit));
+    }
+    for (const p of candidates) if (runRule(p, event, view, g.target.id)) matched++;
+    return matched;
+  };
+
   return {
     match(event: Event): number {
       const byId = byChannel.get(event.channel.toLowerCase());
-      const exact = byId?.get(event.eventId) ?? NO_ENTRIES;
-      const any = byId?.get(-1) ?? NO_ENTRIES;
-      if (exact.length + any.length + other.length === 0) return 0;
-      let views: Map<string, EventView> | undefined;
       let matched = 0;
-      const run = (list: IndexEntry[]) => {
-        for (const entry of list) {
-          if (entry.check && !matchesTarget(entry.target, event)) continue;
-          views ??= new Map();
-          let view = views.get(entry.target.id);
-          if (!view) {
-            view = makeView(event, entry.target);
-            views.set(entry.target.id, view);
-          }
-          const p = entry.rule;
-          if (!p.matcher.match(view)) continue;
-          matched++;
-          if (p.emits) {
-            const fields: Record<string, FieldValue> = keyFields(namesFor(p), view);
-            sink.finding(ruleFinding(p, event, fields));
-          }
-          if (p.correlated) sink.correlationInput({ ruleKey: p.key, targetId: entry.target.id, event });
-        }
-      };
-      run(exact);
-      run(any);
-      if (other.length) {
-        for (const entry of other) {
-          if (!matchesTarget(entry.target, event)) continue;
-          run([{ ...entry, check: false }]);
-        }
+      if (byId) {
+        for (const g of byId.get(event.eventId) ?? NO_GROUPS) matched += runGroup(g, event);
+        for (const g of byId.get(-1) ?? NO_GROUPS) matched += runGroup(g, event);
+      }
+      for (const g of other) {
+        if (!g.check && !matchesTarget(g.target, event)) continue;
+        matched += runGroup(g, event);
       }
       return matched;
     },

@@ -20,6 +20,7 @@ import type { LogsourceMap, LogsourceTarget } from '../../sigma/pipeline/index.j
 import { checkApplicability, loadLogsourceMap, packageRoot } from '../../sigma/pipeline/index.js';
 import type { RefusedRule, SigmaRule } from '../../sigma/rule/index.js';
 import { loadRuleFiles, ruleFieldUsage, ruleKey } from '../../sigma/rule/index.js';
+import { AhoCorasick } from './aho.js';
 
 /** Everything that decides which rules run; plain data so worker threads can rebuild it. */
 export interface HuntRuleConfig {
@@ -36,6 +37,8 @@ export interface HuntRuleConfig {
 }
 
 export interface PreparedRule {
+  /** Position in `PreparedRules.rules` (dense; engines use it for per-event marks). */
+  seq: number;
   key: string;
   rule: SigmaRule;
   matcher: RuleMatcher;
@@ -58,15 +61,26 @@ export interface NotApplicable {
 export interface IndexEntry {
   rule: PreparedRule;
   target: LogsourceTarget;
+}
+
+/**
+ * The rules of one target within one Channel/EventID bucket. Rules with a literal prefilter are
+ * found through one Aho–Corasick automaton per field; the rest always run.
+ */
+export interface TargetGroup {
+  target: LogsourceTarget;
   /** The target has preconditions beyond Channel/EventID (providers, kinds, where). */
   check: boolean;
+  always: PreparedRule[];
+  /** `field` null = every value of the event (keyword rules). */
+  byField: Array<{ field: string | null; ac: AhoCorasick; owners: PreparedRule[][] }>;
 }
 
 export interface RuleIndex {
-  /** lower-case channel → EventID (-1 = any) → entries. */
-  byChannel: Map<string, Map<number, IndexEntry[]>>;
+  /** lower-case channel → EventID (-1 = any) → groups. */
+  byChannel: Map<string, Map<number, TargetGroup[]>>;
   /** Targets that match any channel or none (source kinds such as web or network logs). */
-  other: IndexEntry[];
+  other: TargetGroup[];
 }
 
 export interface PreparedRules {
@@ -88,26 +102,81 @@ export function builtinRulesDir(): string | null {
   return root ? join(root, 'rules') : null;
 }
 
-function addIndex(index: RuleIndex, entry: IndexEntry): void {
-  const t = entry.target;
-  const concrete = t.channels.filter((c) => c !== '*');
-  if (concrete.length === 0) {
-    index.other.push(entry);
-    return;
+/** Group entries by target and build each group's prefilter automata. */
+export function buildGroups(entries: readonly IndexEntry[]): TargetGroup[] {
+  const byTarget = new Map<string, { target: LogsourceTarget; rules: PreparedRule[] }>();
+  for (const e of entries) {
+    const g = byTarget.get(e.target.id);
+    if (g) g.rules.push(e.rule);
+    else byTarget.set(e.target.id, { target: e.target, rules: [e.rule] });
   }
-  for (const ch of concrete) {
-    const key = ch.toLowerCase();
-    let byId = index.byChannel.get(key);
-    if (!byId) {
-      byId = new Map();
-      index.byChannel.set(key, byId);
+  const groups: TargetGroup[] = [];
+  for (const { target, rules } of byTarget.values()) {
+    const always: PreparedRule[] = [];
+    const fields = new Map<string | null, Map<string, PreparedRule[]>>();
+    for (const r of rules) {
+      const pf = r.matcher.prefilter;
+      if (!pf) {
+        always.push(r);
+        continue;
+      }
+      let needles = fields.get(pf.field);
+      if (!needles) {
+        needles = new Map();
+        fields.set(pf.field, needles);
+      }
+      for (const n of new Set(pf.needles)) {
+        const owners = needles.get(n);
+        if (owners) owners.push(r);
+        else needles.set(n, [r]);
+      }
     }
-    for (const id of t.eventIds ?? [-1]) {
-      const list = byId.get(id);
-      if (list) list.push(entry);
-      else byId.set(id, [entry]);
+    const byField = [...fields].map(([field, needles]) => ({
+      field,
+      ac: new AhoCorasick([...needles.keys()]),
+      owners: [...needles.values()],
+    }));
+    groups.push({
+      target,
+      check: Boolean(target.providers?.length || target.kinds?.length || target.where?.length),
+      always,
+      byField,
+    });
+  }
+  return groups;
+}
+
+function buildIndex(entries: readonly IndexEntry[]): RuleIndex {
+  const raw = new Map<string, Map<number, IndexEntry[]>>();
+  const other: IndexEntry[] = [];
+  for (const entry of entries) {
+    const t = entry.target;
+    const concrete = t.channels.filter((c) => c !== '*');
+    if (concrete.length === 0) {
+      other.push(entry);
+      continue;
+    }
+    for (const ch of concrete) {
+      const key = ch.toLowerCase();
+      let byId = raw.get(key);
+      if (!byId) {
+        byId = new Map();
+        raw.set(key, byId);
+      }
+      for (const id of t.eventIds ?? [-1]) {
+        const list = byId.get(id);
+        if (list) list.push(entry);
+        else byId.set(id, [entry]);
+      }
     }
   }
+  const byChannel = new Map<string, Map<number, TargetGroup[]>>();
+  for (const [ch, byId] of raw) {
+    const m = new Map<number, TargetGroup[]>();
+    for (const [id, list] of byId) m.set(id, buildGroups(list));
+    byChannel.set(ch, m);
+  }
+  return { byChannel, other: buildGroups(other) };
 }
 
 /** Load, resolve, check and compile every rule. Never throws on a bad rule. */
@@ -124,7 +193,7 @@ export async function prepareRules(cfg: HuntRuleConfig): Promise<PreparedRules> 
   issues.push(...set.issues.filter((i) => i.severity !== 'error'));
   const refused: RefusedRule[] = [...set.refused];
   const notApplicable: NotApplicable[] = [];
-  const index: RuleIndex = { byChannel: new Map(), other: [] };
+  const entries: IndexEntry[] = [];
   const rules: PreparedRule[] = [];
   const byRef = new Map<string, PreparedRule>();
   const seen = new Set<string>();
@@ -183,6 +252,7 @@ export async function prepareRules(cfg: HuntRuleConfig): Promise<PreparedRules> 
     seen.add(key);
     const origin = builtin && rule.file.startsWith(builtin) ? 'pack' : 'loaded';
     const prepared: PreparedRule = {
+      seq: rules.length,
       key,
       rule,
       matcher: compileRule(rule),
@@ -195,10 +265,7 @@ export async function prepareRules(cfg: HuntRuleConfig): Promise<PreparedRules> 
     rules.push(prepared);
     if (rule.id) byRef.set(rule.id, prepared);
     if (rule.name) byRef.set(rule.name, prepared);
-    for (const target of applicable) {
-      const check = Boolean(target.providers?.length || target.kinds?.length || target.where?.length);
-      addIndex(index, { rule: prepared, target, check });
-    }
+    for (const target of applicable) entries.push({ rule: prepared, target });
   }
 
   const resolveRule: ResolveRule = (ref) => {
@@ -225,6 +292,7 @@ export async function prepareRules(cfg: HuntRuleConfig): Promise<PreparedRules> 
       ),
     );
   }
+  const index = buildIndex(entries);
   return {
     rules,
     correlations,
