@@ -272,7 +272,7 @@ export async function prepareRules(cfg: HuntRuleConfig): Promise<PreparedRules> 
     const r = byRef.get(ref);
     return r ? { key: r.key, ...(r.rule.name ? { name: r.rule.name } : {}) } : null;
   };
-  const correlations = set.correlations.filter((c) => Array.isArray((c as { rules?: unknown }).rules));
+  const correlations = set.correlations;
   for (const c of correlations) {
     for (const ref of c.rules) {
       const r = byRef.get(ref);
