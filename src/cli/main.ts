@@ -8,6 +8,7 @@ import { renderIssue } from '../core/issue.js';
 import { registerAttack } from './commands/attack.js';
 import { registerDump } from './commands/dump.js';
 import { registerHunt } from './commands/hunt.js';
+import { registerRules } from './commands/rules.js';
 import { EXIT, UsageError } from './io.js';
 
 export const VERSION = '0.1.0';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerHunt(program);
   registerDump(program);
+  registerRules(program);
   registerAttack(program);
   return program;
 }
