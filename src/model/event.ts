@@ -95,7 +95,29 @@ export function getField(e: Event, name: string): FieldValue | undefined {
   const v = e.fields[name];
   if (v !== undefined) return v;
   const sys = SYSTEM_FIELDS[name];
-  return sys ? sys(e) : undefined;
+  if (sys) return sys(e);
+  // Sigma "Field Usage": details-view names with spaces stripped (`Threat Name` -> `ThreatName`).
+  const spaced = compactNames(e).get(name);
+  return spaced === undefined ? undefined : e.fields[spaced];
+}
+
+const NO_COMPACT = new Map<string, string>();
+const compactCache = new WeakMap<Event, Map<string, string>>();
+
+/** Field names that contain spaces, keyed by the name with the spaces removed. */
+function compactNames(e: Event): Map<string, string> {
+  let m = compactCache.get(e);
+  if (m) return m;
+  m = NO_COMPACT;
+  for (const k in e.fields) {
+    if (k.includes(' ')) {
+      if (m === NO_COMPACT) m = new Map();
+      const c = k.replace(/ /g, '');
+      if (!(c in e.fields)) m.set(c, k);
+    }
+  }
+  compactCache.set(e, m);
+  return m;
 }
 
 /** Milliseconds since the epoch (fractional part keeps sub-ms digits), or NaN when unknown. */
