@@ -24,7 +24,13 @@ const evtxRs = {
       Computer: 'dc.example.local',
       Security: { '#attributes': { UserID: 'S-1-5-18' } },
     },
-    EventData: { Image: 'C:\\Windows\\System32\\cmd.exe', CommandLine: 'cmd /c whoami', ProcessId: 10048 },
+    EventData: {
+      Image: 'C:\\Windows\\System32\\cmd.exe',
+      CommandLine: 'cmd /c whoami',
+      ProcessId: 10048,
+      Guid: 'AAAAAAAA-0000-0000-0000-000000000000',
+      Ok: true,
+    },
   },
 };
 
@@ -36,7 +42,7 @@ describe('nestedToEvent', () => {
       timestamp: '2025-10-24T23:41:00.601559Z',
       channel: 'Microsoft-Windows-Sysmon/Operational',
       provider: 'Microsoft-Windows-Sysmon',
-      providerGuid: '5770385F-C22A-43E0-BF4C-06F5698FFBD9',
+      providerGuid: '{5770385F-C22A-43E0-BF4C-06F5698FFBD9}', // braces restored, as Windows renders it
       eventId: 1,
       recordId: 23503,
       computer: 'dc.example.local',
@@ -48,7 +54,14 @@ describe('nestedToEvent', () => {
       version: 5,
       processId: 3308,
       threadId: 4008,
-      fields: { Image: 'C:\\Windows\\System32\\cmd.exe', CommandLine: 'cmd /c whoami', ProcessId: 10048 },
+      // Numbers rendered as Windows renders them; a bare GUID in the data stays as written.
+      fields: {
+        Image: 'C:\\Windows\\System32\\cmd.exe',
+        CommandLine: 'cmd /c whoami',
+        ProcessId: '10048',
+        Guid: 'AAAAAAAA-0000-0000-0000-000000000000',
+        Ok: 'true',
+      },
       source: src,
     });
   });
@@ -65,7 +78,7 @@ describe('nestedToEvent', () => {
             Channel: 'System',
           },
           EventData: { Data: { '#text': ['Windows Update', 'running'] }, Binary: '7700' },
-          UserData: { LogFileCleared: { '#attributes': { xmlns: 'x' }, SubjectUserName: 'admin' } },
+          UserData: { LogFileCleared: { '#attributes': { xmlns: 'x' }, SubjectUserName: 'admin', Pid: 7 } },
         },
       },
       src,
@@ -76,7 +89,7 @@ describe('nestedToEvent', () => {
       eventSourceName: 'Service Control Manager',
     });
     expect(ev?.data).toEqual(['Windows Update', 'running']);
-    expect(ev?.fields).toEqual({ Binary: '7700', SubjectUserName: 'admin' });
+    expect(ev?.fields).toEqual({ Binary: '7700', SubjectUserName: 'admin', Pid: '7' });
   });
 
   it('reads the xmltodict variant (@Name, #text, Data list)', () => {

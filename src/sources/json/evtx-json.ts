@@ -67,22 +67,40 @@ export function nestedToEvent(v: unknown, source: Provenance): Event | undefined
   opt('opcode', asInt(sys.Opcode));
   opt('keywords', keywordsHex(asText(sys.Keywords) ?? sys.Keywords));
   opt('version', asInt(sys.Version));
-  opt('providerGuid', asText(attr(sys.Provider, 'Guid')));
+  opt('providerGuid', braceGuid(asText(attr(sys.Provider, 'Guid'))));
   opt('eventSourceName', asText(attr(sys.Provider, 'EventSourceName')));
   opt('processId', asInt(attr(sys.Execution, 'ProcessID')));
   opt('threadId', asInt(attr(sys.Execution, 'ThreadID')));
-  opt('activityId', asText(attr(sys.Correlation, 'ActivityID')));
-  opt('relatedActivityId', asText(attr(sys.Correlation, 'RelatedActivityID')));
+  opt('activityId', braceGuid(asText(attr(sys.Correlation, 'ActivityID'))));
+  opt('relatedActivityId', braceGuid(asText(attr(sys.Correlation, 'RelatedActivityID'))));
 
   const repeated = new Set<string>();
   const data: FieldValue[] = [];
   const ed = root.EventData;
   if (isObject(ed)) eventData(ed, ev.fields, data, repeated);
-  else if (ed !== undefined && ed !== null) data.push(toFieldValue(ed));
+  else if (ed !== undefined && ed !== null) data.push(rendered(ed));
   const ud = root.UserData;
-  if (isObject(ud)) flattenLeaves(ud, ev.fields, repeated);
+  if (isObject(ud)) flattenLeaves(ud, ev.fields, repeated, rendered);
   if (data.length) ev.data = data;
   return ev;
+}
+
+const BARE_GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Header GUIDs as Windows renders them: evtx-rs drops the braces (`{…}`) of GUID-typed values. */
+function braceGuid(g: string | undefined): string | undefined {
+  return g !== undefined && BARE_GUID.test(g) ? `{${g}}` : g;
+}
+
+/**
+ * Field values as Windows renders them, so an event reads the same from evtx-JSON as from the
+ * EVTX it was dumped from: evtx-rs writes integer and boolean types as JSON numbers and booleans,
+ * Windows renders them as text (`10048`, `true`).
+ */
+function rendered(v: unknown): FieldValue {
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return v.map(rendered);
+  return toFieldValue(v);
 }
 
 function eventData(
@@ -98,10 +116,10 @@ function eventData(
       continue;
     }
     if (k === '#text') {
-      for (const x of Array.isArray(v) ? v : [v]) data.push(toFieldValue(x));
+      for (const x of Array.isArray(v) ? v : [v]) data.push(rendered(x));
       continue;
     }
-    putField(fields, k, toFieldValue(v), repeated);
+    putField(fields, k, rendered(v), repeated);
   }
 }
 
@@ -116,12 +134,12 @@ function dataElements(
     const name = asText(attr(el, 'Name'));
     if (name !== undefined) {
       const val = isObject(el) ? el['#text'] : undefined;
-      putField(fields, name, val === undefined ? '' : toFieldValue(val), repeated);
+      putField(fields, name, val === undefined ? '' : rendered(val), repeated);
     } else if (isObject(el) && '#text' in el) {
       const t = el['#text'];
-      for (const x of Array.isArray(t) ? t : [t]) data.push(toFieldValue(x));
+      for (const x of Array.isArray(t) ? t : [t]) data.push(rendered(x));
     } else if (!isObject(el)) {
-      data.push(toFieldValue(el));
+      data.push(rendered(el));
     }
   }
 }

@@ -141,6 +141,7 @@ export function flattenLeaves(
   obj: JsonObject,
   fields: Record<string, FieldValue>,
   repeated: Set<string>,
+  conv: (v: unknown) => FieldValue = toFieldValue,
   depth = 0,
   name?: string,
 ): void {
@@ -148,7 +149,8 @@ export function flattenLeaves(
     if (k === '#attributes' || k.startsWith('@') || k === 'xmlns') continue;
     const key = k === '#text' && name ? name : k;
     if (isObject(v) && !('#text' in v) && depth < MAX_FIELD_DEPTH)
-      flattenLeaves(v, fields, repeated, depth + 1, k);
-    else putField(fields, key, toFieldValue(v, depth + 1), repeated);
+      flattenLeaves(v, fields, repeated, conv, depth + 1, k);
+    else
+      putField(fields, key, depth < MAX_FIELD_DEPTH ? conv(v) : toFieldValue(v, MAX_FIELD_DEPTH), repeated);
   }
 }
