@@ -30,11 +30,19 @@ function str(v: FieldValueOrAbsent): string | undefined {
 
 const HEX_RE = /^0x[0-9a-f]{1,16}$/i;
 
+/** The number of a `0x` hex string (≤ 16 digits), as a safe number or a bigint. */
+function hexValue(s: string): number | bigint {
+  let i = 2;
+  while (i < s.length - 1 && s.charCodeAt(i) === 48) i++; // leading zeros
+  const digits = s.slice(i);
+  return digits.length <= 13 ? Number.parseInt(digits, 16) : BigInt(`0x${digits}`);
+}
+
 /** `0x000001fc` → `508` (strings, as Sysmon renders ids); decimals pass through. */
 export function hexToDecimal(v: FieldValueOrAbsent): FieldValueOrAbsent {
   const s = str(v)?.trim();
   if (s === undefined) return v;
-  if (HEX_RE.test(s)) return BigInt(s).toString(10);
+  if (HEX_RE.test(s)) return hexValue(s).toString(10);
   return v;
 }
 
@@ -42,7 +50,7 @@ export function hexToDecimal(v: FieldValueOrAbsent): FieldValueOrAbsent {
 export function normalizeHex(v: FieldValueOrAbsent): FieldValueOrAbsent {
   const s = str(v)?.trim();
   if (s === undefined || !HEX_RE.test(s)) return v;
-  return `0x${BigInt(s).toString(16)}`;
+  return `0x${hexValue(s).toString(16)}`;
 }
 
 const DEVICE_RE = /^\\device\\harddiskvolume(\d+)(?=\\|$)/i;

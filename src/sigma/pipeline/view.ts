@@ -8,109 +8,125 @@ import type { Event, FieldValue } from '../../model/event.js';
 import { getField } from '../../model/event.js';
 import type { EventView } from '../view.js';
 import { plainView } from '../view.js';
+import type { Transform } from './transforms.js';
 import { TRANSFORMS } from './transforms.js';
 import type { FieldMapEntry, FieldValueOrAbsent, LogsourceTarget } from './types.js';
 
-const viewCache = new WeakMap<Event, Map<string, EventView>>();
+/**
+ * Views of the event being processed, by target id. Hunts handle one event at a time (every rule
+ * of every target looks at it, then the next event comes), so a one-event cache gives "translate
+ * once per event" without a WeakMap (V8 WeakMaps slow down badly with millions of short-lived keys).
+ */
+let lastEvent: Event | undefined;
+let lastViews = new Map<string, EventView>();
 
-function isEmptyTranslation(t: LogsourceTarget): boolean {
-  return (
-    Object.keys(t.fieldMap).length === 0 &&
-    Object.keys(t.valueMaps).length === 0 &&
-    t.unavailableFields.length === 0
-  );
+/** A target's translation, compiled once: transform functions bound, value maps lower-cased. */
+interface Compiled {
+  empty: boolean;
+  /** Only fields with a map entry or a value map; others read the event directly. */
+  fields: Map<
+    string,
+    { entry: FieldMapEntry | undefined; fn: Transform | undefined; vm: Map<string, string> | undefined }
+  >;
+  unavailable: Set<string>;
+  mapped: string[];
 }
 
-/** Lower-cased lookup tables per target, built once. */
-const lowerValueMaps = new WeakMap<LogsourceTarget, Map<string, Map<string, string>>>();
-const unavailableSets = new WeakMap<LogsourceTarget, Set<string>>();
+const compiledTargets = new WeakMap<LogsourceTarget, Compiled>();
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
 
-function valueMapFor(t: LogsourceTarget, field: string): Map<string, string> | undefined {
-  let all = lowerValueMaps.get(t);
-  if (!all) {
-    all = new Map();
-    for (const [f, m] of Object.entries(t.valueMaps)) {
-      all.set(f, new Map(Object.entries(m).map(([k, v]) => [k.toLowerCase(), v])));
-    }
-    lowerValueMaps.set(t, all);
+function compiled(t: LogsourceTarget): Compiled {
+  let c = compiledTargets.get(t);
+  if (c) return c;
+  const fields: Compiled['fields'] = new Map();
+  for (const [name, entry] of Object.entries(t.fieldMap)) {
+    fields.set(name, {
+      entry,
+      fn: entry.transform ? TRANSFORMS[entry.transform] : undefined,
+      vm: undefined,
+    });
   }
-  return all.get(field);
-}
-
-function unavailableFor(t: LogsourceTarget): Set<string> {
-  let s = unavailableSets.get(t);
-  if (!s) {
-    s = new Set(t.unavailableFields);
-    unavailableSets.set(t, s);
+  for (const [name, m] of Object.entries(t.valueMaps)) {
+    const vm = new Map(Object.entries(m).map(([k, v]) => [k.toLowerCase(), v]));
+    const slot = fields.get(name);
+    if (slot) slot.vm = vm;
+    else fields.set(name, { entry: undefined, fn: undefined, vm });
   }
-  return s;
+  c = {
+    empty: fields.size === 0 && t.unavailableFields.length === 0,
+    fields,
+    unavailable: new Set(t.unavailableFields),
+    mapped: Object.keys(t.fieldMap),
+  };
+  compiledTargets.set(t, c);
+  return c;
 }
 
 function applyValueMap(v: FieldValueOrAbsent, m: Map<string, string>): FieldValueOrAbsent {
   if (v === undefined || v === null) return v;
   if (Array.isArray(v)) return v.map((x) => applyValueMap(x, m) ?? null);
-  const hit = m.get(String(v).trim().toLowerCase());
+  const hit = m.get(typeof v === 'string' ? v.trim().toLowerCase() : String(v));
   return hit ?? v;
-}
-
-function compute(event: Event, entry: FieldMapEntry): FieldValueOrAbsent {
-  const values = entry.from.map((f) => getField(event, f));
-  if (!entry.transform) return values[0];
-  const fn = TRANSFORMS[entry.transform];
-  if (!fn) return undefined; // the loader refuses unknown transforms; defensive only
-  return fn({ values, event, params: entry.params ?? {} });
 }
 
 /**
  * The event as a rule of `target`'s logsource sees it. Fields in `fieldMap` are computed,
- * `unavailableFields` read as absent, anything else reads the event's own field. Views are
- * cached per (event, target id).
+ * `unavailableFields` read as absent, anything else reads the event's own field. A view caches
+ * what it translated; asking again for the same (event, target) while that event is the current
+ * one returns the same view.
  * @example makeView(event4688, target).get('ParentProcessId') // '632' from ProcessId 0x278
  */
 export function makeView(event: Event, target: LogsourceTarget): EventView {
-  let perEvent = viewCache.get(event);
-  if (!perEvent) {
-    perEvent = new Map();
-    viewCache.set(event, perEvent);
+  if (event !== lastEvent) {
+    lastEvent = event;
+    lastViews = new Map();
   }
-  const cached = perEvent.get(target.id);
+  const cached = lastViews.get(target.id);
   if (cached) return cached;
-  const view = isEmptyTranslation(target) ? plainView(event) : translatedView(event, target);
-  perEvent.set(target.id, view);
+  const c = compiled(target);
+  const view = c.empty ? plainView(event) : new TranslatedView(event, c);
+  lastViews.set(target.id, view);
   return view;
 }
 
-function translatedView(event: Event, target: LogsourceTarget): EventView {
-  const cache = new Map<string, FieldValueOrAbsent>();
-  const unavailable = unavailableFor(target);
-  const base = plainView(event);
-  let all: FieldValue[] | undefined;
-  const get = (name: string): FieldValueOrAbsent => {
-    if (cache.has(name)) return cache.get(name);
+class TranslatedView implements EventView {
+  private cache: Map<string, FieldValueOrAbsent> | undefined;
+  private all: FieldValue[] | undefined;
+  constructor(
+    readonly event: Event,
+    private readonly c: Compiled,
+  ) {}
+
+  get(name: string): FieldValueOrAbsent {
+    const slot = this.c.fields.get(name);
+    if (!slot) return this.c.unavailable.has(name) ? undefined : getField(this.event, name);
+    if (this.cache?.has(name)) return this.cache.get(name);
+    const { entry, fn, vm } = slot;
     let v: FieldValueOrAbsent;
-    const entry = target.fieldMap[name];
-    if (entry) v = compute(event, entry);
-    else if (unavailable.has(name)) v = undefined;
-    else v = getField(event, name);
-    const vm = valueMapFor(target, name);
+    if (!entry) v = getField(this.event, name);
+    else if (!fn) v = getField(this.event, entry.from[0]!);
+    else {
+      const values: FieldValueOrAbsent[] = [];
+      for (const f of entry.from) values.push(getField(this.event, f));
+      v = fn({ values, event: this.event, params: entry.params ?? NO_PARAMS });
+    }
     if (vm) v = applyValueMap(v, vm);
-    cache.set(name, v);
+    if (!this.cache) this.cache = new Map();
+    this.cache.set(name, v);
     return v;
-  };
-  return {
-    event,
-    get,
-    allValues() {
-      if (!all) {
-        all = [...base.allValues()];
-        for (const name of Object.keys(target.fieldMap)) {
-          const v = get(name);
-          if (v !== undefined) all.push(v);
-        }
+  }
+
+  allValues(): FieldValue[] {
+    if (!this.all) {
+      const all = [...plainView(this.event).allValues()];
+      for (const name of this.c.mapped) {
+        const v = this.get(name);
+        if (v !== undefined) all.push(v);
       }
-      return all;
-    },
-  };
+      this.all = all;
+    }
+    return this.all;
+  }
 }
 
 /** Lower-cased channel/provider sets per target, built once. */
