@@ -73,7 +73,16 @@ level: low
       join(dir, 'mismatch.tests.yml'),
       `rule: 00000000-0000-4000-8000-00000000ffff\npositive:\n  - name: hit\n    events:\n      - ${sysmon1}\n`,
     );
-    // 7: a test file with no rule beside it.
+    // 7: a correlation that references a rule nobody has.
+    await writeFile(
+      join(dir, 'corr.yml'),
+      'title: Bad reference\nid: 00000000-0000-4000-8000-000000000008\ncorrelation:\n    type: event_count\n    rules:\n        - no_such_rule\n    group-by:\n        - Computer\n    timespan: 5m\n    condition:\n        gte: 2\n',
+    );
+    await writeFile(
+      join(dir, 'corr.tests.yml'),
+      `rule: 00000000-0000-4000-8000-000000000008\npositive:\n  - name: two\n    events:\n      - ${sysmon1}\n      - ${sysmon1}\nnegative:\n  - name: one\n    events:\n      - ${sysmon1}\n`,
+    );
+    // 8: a test file with no rule beside it.
     await writeFile(join(dir, 'orphan.tests.yml'), 'rule: x\npositive: []\n');
   });
   afterAll(async () => {
@@ -92,8 +101,9 @@ level: low
     expect(codes('broken.yml')).toEqual(['rule-refused', 'no-positive-test']);
     expect(codes('badtest.yml')).toEqual(['test-file-invalid', 'no-positive-test']);
     expect(codes('mismatch.yml')).toEqual(['test-rule-mismatch', 'no-positive-test']);
+    expect(codes('corr.yml')).toEqual(['correlation-error', 'no-positive-test']);
     expect(r.issues.map((i) => i.code)).toContain('orphan-test-file');
-    expect(r.totals).toMatchObject({ rules: 7, rulesPassed: 1, rulesFailed: 6 });
+    expect(r.totals).toMatchObject({ rules: 8, rulesPassed: 1, rulesFailed: 7 });
   });
 
   it('does not throw on a path that does not exist', async () => {

@@ -50,9 +50,15 @@ async function collectFiles(
     }
     if (seen.has(real) || depth > MAX_WALK_DEPTH) return;
     seen.add(real);
-    const st = await stat(real);
-    if (st.isDirectory()) {
-      for (const n of (await readdir(real)).sort()) {
+    let names: string[] | null = null;
+    try {
+      if ((await stat(real)).isDirectory()) names = (await readdir(real)).sort();
+    } catch (e) {
+      issues.push(issue('read-error', (e as Error).message, { file: p }));
+      return;
+    }
+    if (names) {
+      for (const n of names) {
         if (!n.startsWith('.')) await visit(join(p, n), depth + 1);
       }
       return;
@@ -237,7 +243,7 @@ async function testCorrelation(
   const cases: CaseResult[] = [];
   const tf = await testsFor(t, info.ids, failures);
   if (tf) {
-    for (const kind of ['positive', 'negative'] as const) {
+    cases: for (const kind of ['positive', 'negative'] as const) {
       for (const c of tf[kind]) {
         const r = runCorrelationCase(corr, toEvents(c, tf.file), ctx);
         if (!r.ok) {
@@ -247,7 +253,7 @@ async function testCorrelation(
               message: i.message,
               location: i.location ?? { file: info.file },
             });
-          break;
+          break cases;
         }
         const fired = r.value;
         cases.push({
@@ -262,6 +268,28 @@ async function testCorrelation(
     }
   }
   return finishResult(t, 'correlation', tf?.file ?? null, cases, failures, opts);
+}
+
+/** Run one rule's tests; an unexpected exception (an engine bug) becomes an `engine-error` failure. */
+async function guarded(
+  t: Tested,
+  kind: 'rule' | 'correlation',
+  opts: RuleTestOptions,
+  run: () => Promise<RuleTestResult>,
+): Promise<RuleTestResult> {
+  try {
+    return await run();
+  } catch (e) {
+    const message = `unexpected error while testing: ${e instanceof Error ? e.message : String(e)}`;
+    return finishResult(
+      t,
+      kind,
+      null,
+      [],
+      [{ code: 'engine-error', message, location: { file: t.ruleFile } }],
+      opts,
+    );
+  }
 }
 
 function totalsOf(results: readonly RuleTestResult[]): RuleTestTotals {
@@ -330,13 +358,26 @@ export async function runRuleTests(paths: string[], opts: RuleTestOptions = {}):
     ];
     results.push(finishResult(t, 'rule', null, [], failures, opts));
   }
-  for (const rule of set.rules) results.push(await testDetectionRule(rule, map, opts));
+  for (const rule of set.rules) {
+    results.push(
+      await guarded({ ruleFile: rule.file, key: ruleKey(rule), title: rule.title }, 'rule', opts, () =>
+        testDetectionRule(rule, map, opts),
+      ),
+    );
+  }
   const ctx: CorrelationContext = {
     rules: [...set.rules, ...(contextSet?.rules ?? [])],
     correlations: [...set.correlations, ...(contextSet?.correlations ?? [])],
     map,
   };
-  for (const corr of set.correlations) results.push(await testCorrelation(corr, ctx, opts));
+  for (const corr of set.correlations) {
+    const info = correlationInfo(corr);
+    results.push(
+      await guarded({ ruleFile: info.file, key: info.key, title: info.title }, 'correlation', opts, () =>
+        testCorrelation(corr, ctx, opts),
+      ),
+    );
+  }
 
   const ruleFiles = new Set(files.rules.map((f) => resolve(f)));
   for (const tf of files.tests) {

@@ -28,7 +28,9 @@ export type RuleTestFailureCode =
   /** The compiled matcher and the interpreter disagree on an event (an engine bug). */
   | 'matcher-disagreement'
   /** A correlation could not be evaluated (bad reference, unsupported type, ...). */
-  | 'correlation-error';
+  | 'correlation-error'
+  /** The engine threw while testing the rule (a bug; the run goes on with the other rules). */
+  | 'engine-error';
 
 export interface RuleTestFailure {
   readonly code: RuleTestFailureCode;
