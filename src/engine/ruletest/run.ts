@@ -243,7 +243,7 @@ async function testCorrelation(
   const cases: CaseResult[] = [];
   const tf = await testsFor(t, info.ids, failures);
   if (tf) {
-    cases: for (const kind of ['positive', 'negative'] as const) {
+    allCases: for (const kind of ['positive', 'negative'] as const) {
       for (const c of tf[kind]) {
         const r = runCorrelationCase(corr, toEvents(c, tf.file), ctx);
         if (!r.ok) {
@@ -253,7 +253,7 @@ async function testCorrelation(
               message: i.message,
               location: i.location ?? { file: info.file },
             });
-          break cases;
+          break allCases;
         }
         const fired = r.value;
         cases.push({
