@@ -126,13 +126,18 @@ async function* gunzipStream(path: string, report: (i: Issue) => void): AsyncIte
     );
     return;
   }
-  // zlib drops the output of the write that failed (up to one read chunk of input); replay that
-  // chunk byte by byte to keep every byte that decodes and to find the exact offset that does not.
-  const salvage = await salvageGzip(path, goodInput, produced);
-  if (salvage.bytes.length) yield salvage.bytes;
-  produced += salvage.bytes.length;
-  const e = salvage.error ?? failure;
-  const at = salvage.offset;
+  // A stream that merely stops (a partial copy) has delivered everything it decoded. Damage is
+  // different: zlib drops the output of the write that failed (up to one read chunk of input), so
+  // replay that chunk byte by byte to keep every byte that decodes and find the exact offset.
+  let e = failure;
+  let at = goodInput;
+  if (!/unexpected end/i.test(errorText(failure))) {
+    const salvage = await salvageGzip(path, goodInput, produced);
+    if (salvage.bytes.length) yield salvage.bytes;
+    produced += salvage.bytes.length;
+    e = salvage.error ?? failure;
+    at = salvage.offset;
+  }
   const truncated = /unexpected end/i.test(errorText(e));
   report(
     issue(
