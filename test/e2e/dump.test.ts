@@ -1,0 +1,101 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import eventSchema from '../../docs/schema/event.schema.json' with { type: 'json' };
+import type { BuilderEvent } from '../utils/evtx-builder.js';
+import { buildEvtx, buildEvtxDetailed } from '../utils/evtx-builder.js';
+import { normalise, runCli } from '../utils/run-cli.js';
+
+function events(n: number, start = 1): BuilderEvent[] {
+  return Array.from({ length: n }, (_, i) => ({
+    channel: 'Microsoft-Windows-Sysmon/Operational',
+    provider: 'Microsoft-Windows-Sysmon',
+    eventId: 1,
+    timestamp: `2026-03-03T01:00:${String(i % 60).padStart(2, '0')}.1234567Z`,
+    computer: 'WEB01',
+    recordId: start + i,
+    data: {
+      Image: 'C:\\Windows\\System32\\cmd.exe',
+      CommandLine: `cmd /c echo ${i} <&>`,
+      ProcessId: 100 + i,
+    },
+  }));
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'fathom-e2e-dump-'));
+const clean = join(dir, 'clean.evtx');
+writeFileSync(clean, buildEvtx(events(5)));
+
+describe('fathom dump', () => {
+  it('prints one JSON event per record, valid against the event schema', async () => {
+    const r = await runCli(['dump', clean, '-t', '0']);
+    expect(r.exitCode).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(5);
+    const Ajv = (Ajv2020 as unknown as { default?: typeof Ajv2020 }).default ?? Ajv2020;
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(eventSchema);
+    for (const line of lines) {
+      const ev = JSON.parse(line) as Record<string, unknown>;
+      expect(validate(ev), JSON.stringify(validate.errors)).toBe(true);
+    }
+    const first = JSON.parse(lines[0] as string) as {
+      timestamp: string;
+      eventId: number;
+      recordId: number;
+      fields: Record<string, unknown>;
+      source: { file: string };
+    };
+    expect(first.timestamp).toBe('2026-03-03T01:00:00.1234567Z');
+    expect(first.eventId).toBe(1);
+    expect(first.recordId).toBe(1);
+    expect(first.fields.CommandLine).toBe('cmd /c echo 0 <&>');
+    expect(normalise(r.stderr)).toContain('dump: 1 files, 5 events, 0 unreadable records');
+  });
+
+  it('renders Windows-style XML with evidence escaped', async () => {
+    const r = await runCli(['dump', clean, '-f', 'xml', '-t', '0']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.match(/<Event xmlns=/g)).toHaveLength(5);
+    expect(r.stdout).toContain('<Data Name="CommandLine">cmd /c echo 0 &lt;&amp;&gt;</Data>');
+  });
+
+  it('reports a chunk with bad magic with file and byte offset, and keeps the other chunks', async () => {
+    const built = buildEvtxDetailed(events(30), {
+      chunkCapacity: 10,
+      dirty: [{ kind: 'chunk-magic', chunk: 1 }],
+    });
+    const file = join(dir, 'bad-chunk-magic.evtx');
+    writeFileSync(file, built.bytes);
+    const r = await runCli(['dump', file, '-t', '0']);
+    expect(r.exitCode).toBe(3);
+    expect(r.stdout.trim().split('\n')).toHaveLength(20);
+    expect(r.stderr).toMatch(/bad-chunk-magic\.evtx @ byte 69632 \(0x11000\)/);
+  });
+
+  it('reports files it cannot recognise and still dumps the rest', async () => {
+    const junk = join(dir, 'notes.txt');
+    writeFileSync(junk, 'this is not an event log\n');
+    const r = await runCli(['dump', clean, junk, '-t', '0']);
+    expect(r.exitCode).toBe(3);
+    expect(r.stdout.trim().split('\n')).toHaveLength(5);
+    expect(r.stderr).toContain('notes.txt');
+  });
+
+  it('gives the same output with worker threads as on one thread', async () => {
+    const many = join(dir, 'many.evtx');
+    writeFileSync(many, buildEvtx(events(40), { chunkCapacity: 3 }));
+    const one = await runCli(['dump', many, '-t', '0']);
+    const two = await runCli(['dump', many, '-t', '2']);
+    expect(two.exitCode).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    expect(one.stdout.trim().split('\n')).toHaveLength(40);
+  });
+
+  it('explains usage errors with exit code 2', async () => {
+    const r = await runCli(['dump', clean, '--threads', 'many']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('--threads must be an integer');
+  });
+});
