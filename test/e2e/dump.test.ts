@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Ajv2020 from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import eventSchema from '../../docs/schema/event.schema.json' with { type: 'json' };
 import type { BuilderEvent } from '../utils/evtx-builder.js';
@@ -34,8 +34,7 @@ describe('fathom dump', () => {
     expect(r.exitCode).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(5);
-    const Ajv = (Ajv2020 as unknown as { default?: typeof Ajv2020 }).default ?? Ajv2020;
-    const validate = new Ajv({ allErrors: true, strict: false }).compile(eventSchema);
+    const validate = new Ajv2020({ allErrors: true, strict: false }).compile(eventSchema);
     for (const line of lines) {
       const ev = JSON.parse(line) as Record<string, unknown>;
       expect(validate(ev), JSON.stringify(validate.errors)).toBe(true);

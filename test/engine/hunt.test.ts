@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Ajv2020 from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import eventSchema from '../../docs/schema/event.schema.json' with { type: 'json' };
 import findingSchema from '../../docs/schema/finding.schema.json' with { type: 'json' };
@@ -129,8 +129,7 @@ describe('hunt', () => {
     ]) {
       expect(techniques, t).toContain(t);
     }
-    const Ajv = (Ajv2020 as unknown as { default?: typeof Ajv2020 }).default ?? Ajv2020;
-    const ajv = new Ajv({ allErrors: true, strict: false });
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
     ajv.addSchema(eventSchema, 'event.schema.json');
     const validate = ajv.compile(findingSchema);
     for (const f of res.findings)
