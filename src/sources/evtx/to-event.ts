@@ -15,6 +15,32 @@ import {
   textOf,
   withRenderBudget,
 } from './binxml/walk.js';
+import {
+  D_UNNAMED,
+  eventDataPlan,
+  F_ACTIVITY,
+  F_CHANNEL,
+  F_COMPUTER,
+  F_EVENT_ID,
+  F_EVENT_SOURCE,
+  F_KEYWORDS,
+  F_LEVEL,
+  F_OPCODE,
+  F_PROCESS,
+  F_PROVIDER,
+  F_PROVIDER_GUID,
+  F_QUALIFIERS,
+  F_RECORD_ID,
+  F_RELATED_ACTIVITY,
+  F_TASK,
+  F_THREAD,
+  F_TIME,
+  F_USER,
+  F_VERSION,
+  opValue,
+  planApplies,
+  systemPlan,
+} from './plan.js';
 import type { EvtxRecord } from './record.js';
 
 function toInt(s: string | undefined): number | undefined {
@@ -53,85 +79,96 @@ function put(fields: Record<string, FieldValue>, key: string, value: FieldValue)
   else fields[key] = [prev, value];
 }
 
-function system(ev: Event, sys: ElementNode, scope: Scope): void {
-  forEachElement(sys.children, scope, (el, sc, item) => {
-    switch (el.name) {
-      case 'Provider': {
-        const name = attrValue(el, 'Name', sc);
-        if (name !== undefined) ev.provider = name;
-        const guid = attrValue(el, 'Guid', sc);
-        if (guid) ev.providerGuid = guid;
-        const esn = attrValue(el, 'EventSourceName', sc);
-        if (esn) ev.eventSourceName = esn;
-        break;
-      }
-      case 'EventID': {
-        ev.eventId = toInt(elementText(el, sc, item)) ?? 0;
-        const q = toInt(attrValue(el, 'Qualifiers', sc));
-        if (q !== undefined) ev.qualifiers = q;
-        break;
-      }
-      case 'Version':
-      case 'Level':
-      case 'Task':
-      case 'Opcode': {
-        const v = toInt(elementText(el, sc, item));
-        if (v !== undefined) {
-          const key =
-            el.name === 'Version'
-              ? 'version'
-              : el.name === 'Level'
-                ? 'level'
-                : el.name === 'Task'
-                  ? 'task'
-                  : 'opcode';
-          ev[key] = v;
-        }
-        break;
-      }
-      case 'Keywords': {
-        const k = elementText(el, sc, item);
-        if (k) ev.keywords = k;
-        break;
-      }
-      case 'TimeCreated': {
-        const t = attrValue(el, 'SystemTime', sc);
-        if (t) ev.timestamp = normTime(t);
-        break;
-      }
-      case 'EventRecordID': {
-        const id = toInt(elementText(el, sc, item));
-        ev.recordId = id ?? null;
-        break;
-      }
-      case 'Correlation': {
-        const a = attrValue(el, 'ActivityID', sc);
-        if (a) ev.activityId = a;
-        const ra = attrValue(el, 'RelatedActivityID', sc);
-        if (ra) ev.relatedActivityId = ra;
-        break;
-      }
-      case 'Execution': {
-        const p = toInt(attrValue(el, 'ProcessID', sc));
-        if (p !== undefined) ev.processId = p;
-        const t = toInt(attrValue(el, 'ThreadID', sc));
-        if (t !== undefined) ev.threadId = t;
-        break;
-      }
-      case 'Channel':
-        ev.channel = elementText(el, sc, item);
-        break;
-      case 'Computer':
-        ev.computer = elementText(el, sc, item);
-        break;
-      case 'Security': {
-        const u = attrValue(el, 'UserID', sc);
-        if (u) ev.userSid = u;
-        break;
-      }
-      default:
-        break;
+/** Set one System field from its rendered text (undefined: its element or attribute is absent). */
+function setField(ev: Event, f: number, v: string | undefined): void {
+  if (v === undefined) return;
+  switch (f) {
+    case F_PROVIDER:
+      ev.provider = v;
+      break;
+    case F_PROVIDER_GUID:
+      if (v) ev.providerGuid = v;
+      break;
+    case F_EVENT_SOURCE:
+      if (v) ev.eventSourceName = v;
+      break;
+    case F_EVENT_ID:
+      ev.eventId = toInt(v) ?? 0;
+      break;
+    case F_RECORD_ID:
+      ev.recordId = toInt(v) ?? null;
+      break;
+    case F_KEYWORDS:
+      if (v) ev.keywords = v;
+      break;
+    case F_TIME:
+      if (v) ev.timestamp = normTime(v);
+      break;
+    case F_ACTIVITY:
+      if (v) ev.activityId = v;
+      break;
+    case F_RELATED_ACTIVITY:
+      if (v) ev.relatedActivityId = v;
+      break;
+    case F_USER:
+      if (v) ev.userSid = v;
+      break;
+    case F_CHANNEL:
+      ev.channel = v;
+      break;
+    case F_COMPUTER:
+      ev.computer = v;
+      break;
+    default: {
+      const n = toInt(v);
+      if (n === undefined) break;
+      if (f === F_QUALIFIERS) ev.qualifiers = n;
+      else if (f === F_VERSION) ev.version = n;
+      else if (f === F_LEVEL) ev.level = n;
+      else if (f === F_TASK) ev.task = n;
+      else if (f === F_OPCODE) ev.opcode = n;
+      else if (f === F_PROCESS) ev.processId = n;
+      else if (f === F_THREAD) ev.threadId = n;
     }
+  }
+}
+
+const SYSTEM_TEXT: Readonly<Record<string, number>> = {
+  EventID: F_EVENT_ID,
+  Version: F_VERSION,
+  Level: F_LEVEL,
+  Task: F_TASK,
+  Opcode: F_OPCODE,
+  Keywords: F_KEYWORDS,
+  EventRecordID: F_RECORD_ID,
+  Channel: F_CHANNEL,
+  Computer: F_COMPUTER,
+};
+
+const SYSTEM_ATTRS: ReadonlyArray<readonly [string, string, number]> = [
+  ['Provider', 'Name', F_PROVIDER],
+  ['Provider', 'Guid', F_PROVIDER_GUID],
+  ['Provider', 'EventSourceName', F_EVENT_SOURCE],
+  ['EventID', 'Qualifiers', F_QUALIFIERS],
+  ['TimeCreated', 'SystemTime', F_TIME],
+  ['Correlation', 'ActivityID', F_ACTIVITY],
+  ['Correlation', 'RelatedActivityID', F_RELATED_ACTIVITY],
+  ['Execution', 'ProcessID', F_PROCESS],
+  ['Execution', 'ThreadID', F_THREAD],
+  ['Security', 'UserID', F_USER],
+];
+
+function system(ev: Event, sys: ElementNode, scope: Scope): void {
+  const plan = systemPlan(sys);
+  if (plan !== null && planApplies(plan, scope)) {
+    for (const op of plan.ops) setField(ev, op.field, opValue(op, scope));
+    return;
+  }
+  // Generic walk: the same fields, for System elements a plan cannot model.
+  forEachElement(sys.children, scope, (el, sc, item) => {
+    const f = SYSTEM_TEXT[el.name];
+    if (f !== undefined) setField(ev, f, elementText(el, sc, item));
+    for (const [en, an, af] of SYSTEM_ATTRS) if (en === el.name) setField(ev, af, attrValue(el, an, sc));
   });
 }
 
@@ -161,6 +198,16 @@ function flatten(ev: Event, el: ElementNode, scope: Scope, item: string | undefi
 }
 
 function eventData(ev: Event, ed: ElementNode, scope: Scope): void {
+  const plan = eventDataPlan(ed);
+  if (plan !== null && planApplies(plan, scope)) {
+    for (const op of plan.ops) {
+      const v = opValue(op, scope);
+      if (v === undefined) continue;
+      if (op.field === D_UNNAMED) pushData(ev, v);
+      else put(ev.fields, op.name, v);
+    }
+    return;
+  }
   forEachElement(ed.children, scope, (el, sc, item) => {
     if (el.name === 'Data') {
       const name = attrValue(el, 'Name', sc);
