@@ -75,7 +75,9 @@ if (!existsSync(evtxDir)) {
 const files = walk(evtxDir);
 const bytes = files.reduce((a, f) => a + statSync(f).size, 0);
 const cores = availableParallelism();
-console.log(`EVTX corpus: ${files.length} files, ${(bytes / 1048576).toFixed(1)} MiB (${corpus}); ${cores} cores`);
+console.log(
+  `EVTX corpus: ${files.length} files, ${(bytes / 1048576).toFixed(1)} MiB (${corpus}); ${cores} cores`,
+);
 
 const one = fathom(files, 0);
 const many = fathom(files, cores);
@@ -86,7 +88,9 @@ if (ref) console.log(row('evtxexport (libevtx)', ref, bytes));
 else console.log('evtxexport: not installed (apt-get install libevtx-utils) — no reference figures');
 if (ref) {
   console.log(`ratio fathom(1 thread) / evtxexport throughput: ${(ref.seconds / one.seconds).toFixed(2)}x`);
-  console.log(`ratio fathom(${cores} threads) / evtxexport throughput: ${(ref.seconds / many.seconds).toFixed(2)}x`);
+  console.log(
+    `ratio fathom(${cores} threads) / evtxexport throughput: ${(ref.seconds / many.seconds).toFixed(2)}x`,
+  );
 }
 console.log(`speed-up ${cores} threads vs 1: ${(one.seconds / many.seconds).toFixed(2)}x`);
 
@@ -95,15 +99,21 @@ if (process.env.BENCH_SKIP_BIG !== '1') {
   const big = join(work, `big-${mib}.evtx`);
   if (!existsSync(big)) {
     console.log(`building ${big} (${mib} MiB)...`);
-    execFileSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'make-big-evtx.ts'), big, String(mib)], {
-      cwd: root,
-      stdio: 'inherit',
-    });
+    execFileSync(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'bench', 'make-big-evtx.ts'), big, String(mib)],
+      {
+        cwd: root,
+        stdio: 'inherit',
+      },
+    );
   }
   const size = statSync(big).size;
   for (const t of [0, cores]) {
     const r = fathom([big], t);
     console.log(row(`fathom 1 GiB file, ${t || 1} thread${t > 1 ? 's' : ''}`, r, size));
-    console.log(`  peak RSS ${r.maxRssMB.toFixed(0)} MB (target < 256 MB): ${r.maxRssMB < 256 ? 'PASS' : 'FAIL'}`);
+    console.log(
+      `  peak RSS ${r.maxRssMB.toFixed(0)} MB (target < 256 MB): ${r.maxRssMB < 256 ? 'PASS' : 'FAIL'}`,
+    );
   }
 }

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Child process of bench/hunt.mjs: one hunt in this process, one JSON line of figures
+// (peak RSS included). Usage: node bench/measure-hunt.mjs --threads N [--rules DIR]... [--no-builtin] PATH...
+import { runHunt } from '../dist/engine/hunt/run.js';
+
+const args = process.argv.slice(2);
+let threads = 0;
+let builtin = true;
+const rulePaths = [];
+const paths = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--threads') threads = Number(args[++i]);
+  else if (args[i] === '--rules') rulePaths.push(args[++i]);
+  else if (args[i] === '--no-builtin') builtin = false;
+  else paths.push(args[i]);
+}
+const t0 = process.hrtime.bigint();
+const res = await runHunt(paths, { rules: { rulePaths, builtin }, workers: threads });
+const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+const s = res.summary;
+console.log(
+  JSON.stringify({
+    threads,
+    files: s.files.length,
+    events: s.events,
+    errors: s.errors,
+    bytes: s.bytes,
+    rules: s.rules.loaded,
+    refused: s.rules.refused.length,
+    findings: res.findings.length,
+    seconds,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+  }),
+);
