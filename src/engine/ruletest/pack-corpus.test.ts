@@ -89,32 +89,35 @@ function ruleFiles(dir: string): string[] {
   return filesUnder(dir).filter((f) => f.endsWith('.yml') && !f.endsWith('.tests.yml'));
 }
 
-describe.skipIf(!corpusAvailable)('the APT40 pack fires on third-party attack recordings (corpus)', () => {
-  let matchers: DetectionMatcher[] = [];
-  beforeAll(async () => {
-    const set = await loadRuleFiles(ruleFiles(packDir));
-    const map = loadLogsourceMap();
-    if (!map.ok) throw new Error('logsource mapping did not load');
-    matchers = set.rules.flatMap((rule) => {
-      const targets = map.value.resolve(rule.logsource);
-      return targets ? [detectionMatcher(rule, targets)] : [];
+describe.skipIf(!corpusAvailable)(
+  'the APT40 pack fires on third-party attack recordings — skipped: corpus not found when absent',
+  () => {
+    let matchers: DetectionMatcher[] = [];
+    beforeAll(async () => {
+      const set = await loadRuleFiles(ruleFiles(packDir));
+      const map = loadLogsourceMap();
+      if (!map.ok) throw new Error('logsource mapping did not load');
+      matchers = set.rules.flatMap((rule) => {
+        const targets = map.value.resolve(rule.logsource);
+        return targets ? [detectionMatcher(rule, targets)] : [];
+      });
     });
-  });
 
-  for (const [rel, expected] of Object.entries(EXPECTED)) {
-    it(rel, async () => {
-      const fired = new Set<string>();
-      for (const file of filesUnder(corpusPath(rel))) {
-        for await (const item of readEvidenceFile(file)) {
-          if (!item.ok) continue;
-          for (const m of matchers) {
-            const name = m.rule.file.slice(packDir.length + '/windows/'.length).replace(/\.yml$/, '');
-            if (!expected.includes(name) || fired.has(name)) continue;
-            if (firesVia(m, item.value, []).length) fired.add(name);
+    for (const [rel, expected] of Object.entries(EXPECTED)) {
+      it(rel, async () => {
+        const fired = new Set<string>();
+        for (const file of filesUnder(corpusPath(rel))) {
+          for await (const item of readEvidenceFile(file)) {
+            if (!item.ok) continue;
+            for (const m of matchers) {
+              const name = m.rule.file.slice(packDir.length + '/windows/'.length).replace(/\.yml$/, '');
+              if (!expected.includes(name) || fired.has(name)) continue;
+              if (firesVia(m, item.value, []).length) fired.add(name);
+            }
           }
         }
-      }
-      expect([...fired].sort()).toEqual([...expected].sort());
-    });
-  }
-});
+        expect([...fired].sort()).toEqual([...expected].sort());
+      });
+    }
+  },
+);
