@@ -4,6 +4,7 @@
 // Prints the figures. Run: npx tsx scripts/verify-evtx-corpus.mjs [--verbose] [--with-evtxexport]
 // --with-evtxexport also compares each agree=yes file's EventRecordID multiset with the ids
 // that evtxexport (Debian libevtx-utils) prints for it.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
