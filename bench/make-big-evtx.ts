@@ -1,5 +1,5 @@
 /**
- * Builds a large EVTX file for the memory benchmark: ~16 MiB of realistic records written by
+ * Builds a large EVTX file for the memory benchmark: ~16 MiB of mostly routine records written by
  * the project's EVTX writer, tiled to the requested size (chunks are self-contained, so tiling
  * keeps every chunk valid), with the file header's CRC recomputed.
  * Usage: node --import tsx bench/make-big-evtx.ts OUT [SIZE_MIB=1024]
@@ -13,11 +13,59 @@ const out = process.argv[2];
 const sizeMiB = Number(process.argv[3] ?? 1024);
 if (!out) throw new Error('usage: make-big-evtx.ts OUT [SIZE_MIB]');
 
-const base = exampleLogs().find((l) => l.file === 'WEB01-Sysmon.evtx')?.events ?? [];
+// Mostly routine activity, as a real multi-GB log is: one event in ~500 is from the attack.
+const attack = exampleLogs().find((l) => l.file === 'WEB01-Sysmon.evtx')?.events ?? [];
+const template = attack[0];
+if (!template) throw new Error('example case has no Sysmon events');
+const routine = [
+  [
+    'C:\\Windows\\System32\\svchost.exe',
+    'C:\\Windows\\system32\\svchost.exe -k netsvcs -p -s Schedule',
+    'C:\\Windows\\System32\\services.exe',
+  ],
+  [
+    'C:\\Windows\\System32\\conhost.exe',
+    '\\??\\C:\\Windows\\system32\\conhost.exe 0xffffffff -ForceV1',
+    'C:\\Windows\\System32\\svchost.exe',
+  ],
+  [
+    'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
+    '"C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe" --type=renderer --lang=en-US',
+    'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
+  ],
+  [
+    'C:\\Windows\\System32\\taskhostw.exe',
+    'taskhostw.exe Install $(Arg0)',
+    'C:\\Windows\\System32\\svchost.exe',
+  ],
+  [
+    'C:\\Windows\\System32\\backgroundTaskHost.exe',
+    '"C:\\Windows\\system32\\backgroundTaskHost.exe" -ServerName:App.AppXmtcan0h2tfbfy7k9kn8hbxb6dmzz1zh0.mca',
+    'C:\\Windows\\System32\\svchost.exe',
+  ],
+] as const;
 const events: BuilderEvent[] = [];
 let rid = 1;
+let a = 0;
 while (events.length < 40_000) {
-  for (const e of base) events.push({ ...e, recordId: rid++ });
+  if (events.length % 500 === 0) {
+    const ev = attack[a++ % attack.length] as BuilderEvent;
+    events.push({ ...ev, recordId: rid++ });
+    continue;
+  }
+  const [image, cmd, parent] = routine[events.length % routine.length] as readonly [string, string, string];
+  events.push({
+    ...template,
+    recordId: rid++,
+    data: {
+      ...template.data,
+      ProcessId: 1000 + (events.length % 50000),
+      Image: image,
+      CommandLine: `${cmd} ${events.length}`,
+      ParentImage: parent,
+      OriginalFileName: image.slice(image.lastIndexOf('\\') + 1),
+    },
+  });
 }
 const seed = buildEvtx(events);
 const seedChunks = (seed.length - FILE_HEADER_SIZE) / CHUNK_SIZE;
