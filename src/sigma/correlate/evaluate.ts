@@ -197,7 +197,7 @@ export function evaluateCorrelations(
           noTime++;
           continue;
         }
-        inputs.push({ m, ref: refIndex, refText, seq: seq++ });
+        inputs.push({ m, t: m.timeMs, ref: refIndex, refText, seq: seq++ });
       }
     }
     if (truncated) {
@@ -213,27 +213,24 @@ export function evaluateCorrelations(
     }
 
     // Group, reading group-by fields (through aliases) and the aggregated field once per match.
-    const groups = new Map<string, { group: Record<string, string>; items: Item[] }>();
+    const groups = new Map<string, { values: string[]; items: Item[] }>();
+    const values: string[] = [];
     for (const it of inputs) {
-      const group: Record<string, string> = {};
-      let complete = true;
+      values.length = 0;
       for (const g of c.groupBy) {
         const v = valueKey(it.m.view.get(fieldFor(c, g, it.refText, it.m)));
-        if (v === undefined) {
-          complete = false;
-          break;
-        }
-        group[g] = v;
+        if (v === undefined) break;
+        values.push(v);
       }
-      if (!complete) {
+      if (values.length !== c.groupBy.length) {
         noGroup++;
         continue;
       }
       it.v = aggregatedValue(c, it.m.view);
-      const k = JSON.stringify(c.groupBy.map((g) => group[g]));
+      const k = values.length === 1 ? values[0]! : values.join('\u001f');
       const slot = groups.get(k);
       if (slot) slot.items.push(it);
-      else groups.set(k, { group, items: [it] });
+      else groups.set(k, { values: [...values], items: [it] });
     }
     if (noTime) {
       issues.push(
@@ -259,9 +256,13 @@ export function evaluateCorrelations(
     }
 
     const hits: CorrelationHit[] = [];
-    for (const { group, items } of groups.values()) {
-      items.sort((a, b) => a.m.timeMs - b.m.timeMs || a.seq - b.seq);
-      hits.push(...scanGroup(c, items, group));
+    for (const { values: vs, items } of groups.values()) {
+      items.sort(byTime);
+      const group: Record<string, string> = {};
+      c.groupBy.forEach((g, i) => {
+        group[g] = vs[i]!;
+      });
+      for (const h of scanGroup(c, items, group)) hits.push(h);
     }
     hits.sort((a, b) => a.triggerMs - b.triggerMs);
     hitsOf.set(ci, hits);
@@ -269,6 +270,10 @@ export function evaluateCorrelations(
   }
   all.sort((a, b) => a.triggerMs - b.triggerMs);
   return { hits: all, issues, suppressed: suppressedKeys(prepared) };
+}
+
+function byTime(a: Item, b: Item): number {
+  return a.t - b.t || a.seq - b.seq;
 }
 
 function aggregatedValue(c: SigmaCorrelation, view: EventView): string | number | undefined {

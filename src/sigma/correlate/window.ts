@@ -14,6 +14,8 @@ import { EVIDENCE_CAP } from './types.js';
 /** One input of a correlation: a match, which `rules` entry it came through, its arrival order. */
 export interface Item {
   m: BaseRuleMatch;
+  /** `m.timeMs`, copied for the hot loops. */
+  t: number;
   ref: number;
   /** The `rules` entry as written (alias maps are keyed by it). */
   refText: string;
@@ -207,8 +209,8 @@ function hit(
     group,
     matches: items.slice(0, EVIDENCE_CAP).map((it) => it.m),
     matchCount: items.length,
-    startMs: items[0]!.m.timeMs,
-    endMs: items[items.length - 1]!.m.timeMs,
+    startMs: items[0]!.t,
+    endMs: items[items.length - 1]!.t,
     triggerMs,
     value,
   };
@@ -232,12 +234,12 @@ export function scanGroup(
   const agg = makeAgg(c);
   let j = -1; // last index inside the window
   for (let i = 0; i < items.length; i++) {
-    const t0 = items[i]!.m.timeMs;
+    const t0 = items[i]!.t;
     if (j < i) {
       agg.reset();
       j = i - 1;
     }
-    while (j + 1 < items.length && items[j + 1]!.m.timeMs - t0 <= span) agg.add(items[++j]!);
+    while (j + 1 < items.length && items[j + 1]!.t - t0 <= span) agg.add(items[++j]!);
     if (holds(c, agg)) {
       const win = items.slice(i, j + 1);
       out.push(hit(c, group, win, triggerTime(c, win), agg.value()));
@@ -255,9 +257,9 @@ function triggerTime(c: SigmaCorrelation, win: readonly Item[]): number {
   const agg = makeAgg(c);
   for (const it of win) {
     agg.add(it);
-    if (holds(c, agg)) return it.m.timeMs;
+    if (holds(c, agg)) return it.t;
   }
-  return win[win.length - 1]!.m.timeMs;
+  return win[win.length - 1]!.t;
 }
 
 /**
@@ -275,17 +277,17 @@ function scanOrdered(
   const need = c.condition.comparisons;
   for (let i = 0; i < items.length; i++) {
     if (items[i]!.ref !== 0) continue;
-    const t0 = items[i]!.m.timeMs;
+    const t0 = items[i]!.t;
     const steps: Item[] = [items[i]!];
     for (let j = i + 1; j < items.length && steps.length < n; j++) {
       const it = items[j]!;
-      if (it.m.timeMs - t0 > c.timespanMs) break;
+      if (it.t - t0 > c.timespanMs) break;
       if (it.ref === steps.length) steps.push(it);
     }
     const ok = need.length ? compare(steps.length, need) : steps.length === n;
     if (!ok) continue;
     const last = steps[steps.length - 1]!;
-    out.push(hit(c, group, steps, last.m.timeMs, steps.length));
+    out.push(hit(c, group, steps, last.t, steps.length));
     i = items.indexOf(last, i);
   }
   return out;
@@ -308,8 +310,8 @@ function scanRarity(
   const reported = new Set<string | number>();
   let j = -1;
   for (let i = 0; i < items.length; i++) {
-    const t0 = items[i]!.m.timeMs;
-    while (j + 1 < items.length && items[j + 1]!.m.timeMs - t0 <= c.timespanMs) {
+    const t0 = items[i]!.t;
+    while (j + 1 < items.length && items[j + 1]!.t - t0 <= c.timespanMs) {
       const it = items[++j]!;
       if (it.v === undefined) continue;
       counts.set(it.v, (counts.get(it.v) ?? 0) + 1);
@@ -321,7 +323,7 @@ function scanRarity(
       if (!compare(share, c.condition.comparisons)) continue;
       reported.add(v);
       const win = items.slice(i, j + 1).filter((it) => it.v === v);
-      out.push(hit(c, { ...group, [field]: String(v) }, win, win[win.length - 1]!.m.timeMs, share));
+      out.push(hit(c, { ...group, [field]: String(v) }, win, win[win.length - 1]!.t, share));
     }
     const first = items[i]!;
     if (first.v !== undefined) {
