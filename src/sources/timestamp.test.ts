@@ -14,16 +14,23 @@ describe('normaliseTimestamp', () => {
     ['2022-05-13T08:54:05.1230000Z', '2022-05-13T08:54:05.1230000Z'],
     ['/Date(1556000000000)/', '2019-04-23T06:13:20.000Z'],
     ['0099-01-01T00:00:00Z', '0099-01-01T00:00:00Z'],
+    ['2020-02-29T00:00:00Z', '2020-02-29T00:00:00Z'],
   ])('%s → %s', (input, want) => {
     expect(normaliseTimestamp(input)).toBe(want);
   });
 
-  it.each([['2019-02-31 00:00:00'], ['2019-13-01 00:00:00'], ['yesterday'], [''], ['2019-05-14T25:00:00Z']])(
-    'rejects %j',
-    (input) => {
-      expect(normaliseTimestamp(input)).toBe('');
-    },
-  );
+  it.each([
+    ['2019-02-31 00:00:00'],
+    ['2019-02-29T00:00:00Z'],
+    ['2019-04-31T00:00:00.5Z'],
+    ['2019-00-10T00:00:00Z'],
+    ['2019-13-01 00:00:00'],
+    ['yesterday'],
+    [''],
+    ['2019-05-14T25:00:00Z'],
+  ])('rejects %j', (input) => {
+    expect(normaliseTimestamp(input)).toBe('');
+  });
 
   it('ignores non-strings', () => {
     expect(normaliseTimestamp(1556000000000)).toBe('');

@@ -8,6 +8,8 @@
 
 const ISO_RE =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(Z|z|UTC|[+-]\d{2}(?::?\d{2})?)?$/;
+/** The model's own form; taken as it is once its fields are in range. */
+const CANONICAL_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,7})?Z$/;
 const MS_DATE_RE = /^\/Date\((-?\d{1,15})([+-]\d{4})?\)\/$/;
 
 /**
@@ -21,6 +23,7 @@ export function normaliseTimestamp(v: unknown): string {
   if (typeof v === 'string') {
     const s = v.trim();
     if (s.length > 64) return '';
+    if (CANONICAL_RE.test(s) && plainDate(s)) return s; // already in the model's form
     const m = ISO_RE.exec(s);
     if (m) return fromParts(m);
     const d = MS_DATE_RE.exec(s);
@@ -36,6 +39,16 @@ export function fromEpochMs(ms: number): string {
   const d = new Date(ms);
   if (Number.isNaN(d.getTime())) return '';
   return d.toISOString();
+}
+
+/** Month 1-12, day 1-28, hour < 24, minute and second < 60: valid in every month (else: full check). */
+function plainDate(s: string): boolean {
+  const month = (s.charCodeAt(5) - 48) * 10 + (s.charCodeAt(6) - 48);
+  const day = (s.charCodeAt(8) - 48) * 10 + (s.charCodeAt(9) - 48);
+  const hour = (s.charCodeAt(11) - 48) * 10 + (s.charCodeAt(12) - 48);
+  const minute = (s.charCodeAt(14) - 48) * 10 + (s.charCodeAt(15) - 48);
+  const second = (s.charCodeAt(17) - 48) * 10 + (s.charCodeAt(18) - 48);
+  return month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour < 24 && minute < 60 && second < 60;
 }
 
 function fromParts(m: RegExpExecArray): string {

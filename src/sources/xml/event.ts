@@ -30,72 +30,90 @@ function localName(qname: string): string {
   return i < 0 ? qname : qname.slice(i + 1);
 }
 
-/** Parse the text of one event element into a tree, or the issue that stopped it. */
+interface Failure {
+  message: string;
+  line: number;
+  col: number;
+}
+
+/**
+ * A reusable parser of event elements: one saxes instance (it resets itself after `close()`),
+ * so a long export does not build a parser and its handlers per event.
+ */
+export class XmlEventParser {
+  private readonly parser = new SaxesParser({ xmlns: false, position: true });
+  private stack: XmlNode[] = [];
+  private tooDeep = 0;
+  private wasTooDeep = false;
+  private failure: Failure | null = null;
+
+  constructor() {
+    const p = this.parser;
+    p.on('error', (e) => {
+      // saxes prefixes its messages with `line:col: `; the position is reported separately.
+      this.failure ??= { message: e.message.replace(/^\d+:\d+:\s*/, ''), line: p.line, col: p.column };
+    });
+    p.on('opentag', (tag) => {
+      if (this.tooDeep || this.stack.length > MAX_XML_DEPTH) {
+        this.tooDeep++;
+        this.wasTooDeep = true;
+        return;
+      }
+      const attrs: Record<string, string> = {};
+      for (const k in tag.attributes) {
+        const v = tag.attributes[k];
+        if (typeof v === 'string') attrs[localName(k)] = v;
+      }
+      const node: XmlNode = { name: localName(tag.name), attrs, children: [], text: '' };
+      (this.stack[this.stack.length - 1] as XmlNode).children.push(node);
+      this.stack.push(node);
+    });
+    p.on('closetag', () => {
+      if (this.tooDeep) this.tooDeep--;
+      else if (this.stack.length > 1) this.stack.pop();
+    });
+    const onText = (t: string): void => {
+      if (!this.tooDeep) (this.stack[this.stack.length - 1] as XmlNode).text += t;
+    };
+    p.on('text', onText);
+    p.on('cdata', onText);
+  }
+
+  /** Parse the text of one event element into a tree, or the issue that stopped it. */
+  parse(text: string, loc: { file: string; line: number; offset: number }): Result<XmlNode, Issue> {
+    const root: XmlNode = { name: '#document', attrs: {}, children: [], text: '' };
+    this.stack = [root];
+    this.tooDeep = 0;
+    this.wasTooDeep = false;
+    this.failure = null;
+    try {
+      this.parser.write(text).close();
+    } catch (e) {
+      this.failure ??= { message: e instanceof Error ? e.message : String(e), line: 1, col: 0 };
+    }
+    const at = (line: number, col: number) => ({
+      file: loc.file,
+      line: loc.line + line - 1,
+      col: col + 1,
+      offset: loc.offset,
+    });
+    const f = this.failure as Failure | null;
+    if (f) return err(issue('xml-syntax', `malformed event XML: ${f.message}`, at(f.line, f.col)));
+    if (this.wasTooDeep) {
+      return err(issue('xml-too-deep', `event nests deeper than ${MAX_XML_DEPTH} elements`, at(1, 0)));
+    }
+    const top = root.children[0];
+    if (!top) return err(issue('xml-syntax', 'no element found', at(1, 0)));
+    return ok(top);
+  }
+}
+
+/** Parse the text of one event element into a tree (a fresh parser; see `XmlEventParser`). */
 export function parseXmlTree(
   text: string,
   loc: { file: string; line: number; offset: number },
 ): Result<XmlNode, Issue> {
-  const parser = new SaxesParser({ xmlns: false, position: true });
-  const root: XmlNode = { name: '#document', attrs: {}, children: [], text: '' };
-  const stack: XmlNode[] = [root];
-  let tooDeep = 0;
-  let wasTooDeep = false;
-  let failure: { message: string; line: number; col: number } | null = null;
-  parser.on('error', (e) => {
-    if (!failure) {
-      // saxes prefixes its messages with `line:col: `; the position is reported separately.
-      failure = { message: e.message.replace(/^\d+:\d+:\s*/, ''), line: parser.line, col: parser.column };
-    }
-  });
-  parser.on('opentag', (tag) => {
-    if (tooDeep || stack.length > MAX_XML_DEPTH) {
-      tooDeep++;
-      wasTooDeep = true;
-      return;
-    }
-    const attrs: Record<string, string> = {};
-    for (const [k, v] of Object.entries(tag.attributes)) {
-      if (typeof v === 'string') attrs[localName(k)] = v;
-    }
-    const node: XmlNode = { name: localName(tag.name), attrs, children: [], text: '' };
-    (stack[stack.length - 1] as XmlNode).children.push(node);
-    stack.push(node);
-  });
-  parser.on('closetag', () => {
-    if (tooDeep) {
-      tooDeep--;
-      return;
-    }
-    if (stack.length > 1) stack.pop();
-  });
-  const onText = (t: string): void => {
-    if (!tooDeep) (stack[stack.length - 1] as XmlNode).text += t;
-  };
-  parser.on('text', onText);
-  parser.on('cdata', onText);
-  try {
-    parser.write(text).close();
-  } catch (e) {
-    failure ??= {
-      message: e instanceof Error ? e.message : String(e),
-      line: parser.line,
-      col: parser.column,
-    };
-  }
-  const at = (line: number, col: number) => ({
-    file: loc.file,
-    line: loc.line + line - 1,
-    col: col + 1,
-    offset: loc.offset,
-  });
-  const f = failure as { message: string; line: number; col: number } | null;
-  if (f) return err(issue('xml-syntax', `malformed event XML: ${f.message}`, at(f.line, f.col)));
-  if (wasTooDeep) {
-    return err(issue('xml-too-deep', `event nests deeper than ${MAX_XML_DEPTH} elements`, at(1, 0)));
-  }
-  const top = root.children[0];
-  if (!top) return err(issue('xml-syntax', 'no element found', at(1, 0)));
-  return ok(top);
+  return new XmlEventParser().parse(text, loc);
 }
 
 function child(n: XmlNode | undefined, name: string): XmlNode | undefined {
@@ -182,8 +200,12 @@ function leaves(n: XmlNode, fields: Record<string, FieldValue>, repeated: Set<st
   for (const c of n.children) leaves(c, fields, repeated, depth + 1);
 }
 
-/** Parse and convert one event element's text. */
-export function xmlEventToEvent(text: string, source: Provenance & { line: number }): Result<Event, Issue> {
-  const tree = parseXmlTree(text, { file: source.file, line: source.line, offset: source.offset });
+/** Parse and convert one event element's text (pass a parser to reuse it across events). */
+export function xmlEventToEvent(
+  text: string,
+  source: Provenance & { line: number },
+  parser: XmlEventParser = new XmlEventParser(),
+): Result<Event, Issue> {
+  const tree = parser.parse(text, { file: source.file, line: source.line, offset: source.offset });
   return tree.ok ? xmlTreeToEvent(tree.value, source) : tree;
 }

@@ -7,10 +7,10 @@
 import { err } from '../../core/result.js';
 import { headText, utf8View } from '../text.js';
 import type { EventWithXml, ReaderInput, ReadOptions, SourceDescriptor, SourceItem } from '../types.js';
-import { xmlEventToEvent } from './event.js';
+import { XmlEventParser, xmlEventToEvent } from './event.js';
 import { splitEvents } from './split.js';
 
-export { MAX_XML_DEPTH, parseXmlTree, xmlEventToEvent, xmlTreeToEvent } from './event.js';
+export { MAX_XML_DEPTH, parseXmlTree, XmlEventParser, xmlEventToEvent, xmlTreeToEvent } from './event.js';
 export type { XmlEventChunk, XmlSplitItem, XmlSplitOptions } from './split.js';
 export { findEventStart, MAX_EVENT_BYTES, splitEvents } from './split.js';
 
@@ -21,6 +21,7 @@ export async function* readXmlEvents(input: ReaderInput, opts: ReadOptions = {})
     file,
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
+  const parser = new XmlEventParser();
   for await (const item of split) {
     if ('issue' in item) {
       yield err(item.issue);
@@ -28,7 +29,7 @@ export async function* readXmlEvents(input: ReaderInput, opts: ReadOptions = {})
     }
     const { bytes, offset, line } = item.chunk;
     const text = bytes.toString('utf8');
-    const res = xmlEventToEvent(text, { file, offset, line });
+    const res = xmlEventToEvent(text, { file, offset, line }, parser);
     if (res.ok && opts.xml) {
       // The element as exported is this event's native XML.
       const ev: EventWithXml = res.value;
