@@ -109,7 +109,16 @@ level: low
   it('does not throw on a path that does not exist', async () => {
     const r = await runRuleTests([join(dir, 'nope')]);
     expect(r.ok).toBe(false);
-    expect(r.issues.map((i) => i.code)).toEqual(['read-error']);
+    expect(r.issues.map((i) => i.code)).toEqual(['read-error', 'no-rules']);
+  });
+
+  it('refuses events that are not flat maps', () => {
+    const p = parseTestFile(
+      'rule: r1\npositive:\n  - name: a\n    events:\n      - just a string\n',
+      't.tests.yml',
+    );
+    expect(p.ok).toBe(false);
+    if (!p.ok) expect(p.issues.map((i) => [i.code, i.location?.line])).toEqual([['test-file-invalid', 5]]);
   });
 
   it('locates format errors in a test file by line', () => {

@@ -389,6 +389,10 @@ export async function runRuleTests(paths: string[], opts: RuleTestOptions = {}):
     }
   }
   results.sort((a, b) => (a.ruleFile < b.ruleFile ? -1 : a.ruleFile > b.ruleFile ? 1 : 0));
+  if (results.length === 0)
+    issues.push(
+      issue('no-rules', `no rule files under ${paths.join(', ')}`, undefined, undefined, 'warning'),
+    );
   const totals = totalsOf(results);
   return { results, issues, totals, ok: results.length > 0 && totals.rulesFailed === 0 };
 }
