@@ -5,6 +5,7 @@
  * are skipped silently; anything else without the chunk magic is one issue with its offset.
  */
 
+import { Buffer } from 'node:buffer';
 import { type Issue, issue } from '../../core/issue.js';
 import type { Result } from '../../core/result.js';
 import { ByteReader } from '../binary/byte-reader.js';
@@ -30,7 +31,11 @@ function hasMagic(b: Uint8Array, off: number, magic: Uint8Array): boolean {
   return true;
 }
 
+const ZERO = new Uint8Array(CHUNK_SIZE);
+
 function allZero(b: Uint8Array): boolean {
+  if (b.length <= ZERO.length)
+    return Buffer.from(b.buffer, b.byteOffset, b.length).equals(ZERO.subarray(0, b.length));
   for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false;
   return true;
 }

@@ -52,6 +52,8 @@ export interface Plan {
   readonly ops: FieldOp[];
   /** Substitution indices the plan reads; each must hold a plain scalar. */
   readonly substs: number[];
+  /** EventData: no two ops write the same field name. */
+  readonly uniqueNames?: boolean;
 }
 
 const ELEMENT_TEXT: Readonly<Record<string, number>> = {
@@ -91,11 +93,23 @@ function flat(nodes: readonly Node[], substs: number[]): boolean {
   return true;
 }
 
-const systemPlans = new WeakMap<ElementNode, Plan | null>();
+const SYSTEM_MEMO = Symbol('system-plan');
+const DATA_MEMO = Symbol('eventdata-plan');
+
+/** Plans live on the (static, per-chunk) element node itself: no map lookup per record. */
+function memoOf(el: ElementNode, tag: symbol): Plan | null | undefined {
+  const m = el.memo as { tag: symbol; plan: Plan | null } | undefined;
+  return m !== undefined && m.tag === tag ? m.plan : undefined;
+}
+
+function remember(el: ElementNode, tag: symbol, plan: Plan | null): Plan | null {
+  el.memo = { tag, plan };
+  return plan;
+}
 
 /** The plan of a static `<System>` element, or null when it has anything a plan cannot model. */
 export function systemPlan(sys: ElementNode): Plan | null {
-  const hit = systemPlans.get(sys);
+  const hit = memoOf(sys, SYSTEM_MEMO);
   if (hit !== undefined) return hit;
   const ops: FieldOp[] = [];
   const substs: number[] = [];
@@ -130,8 +144,7 @@ export function systemPlan(sys: ElementNode): Plan | null {
     }
     if (plan === null) break;
   }
-  systemPlans.set(sys, plan);
-  return plan;
+  return remember(sys, SYSTEM_MEMO, plan);
 }
 
 let enabled = true;
@@ -168,11 +181,9 @@ function typeAt(scope: Scope, i: number): number {
   return scope.types[i] as number;
 }
 
-const dataPlans = new WeakMap<ElementNode, Plan | null>();
-
 /** The plan of a static `<EventData>` of `Data`/`Binary` elements with static names, or null. */
 export function eventDataPlan(ed: ElementNode): Plan | null {
-  const hit = dataPlans.get(ed);
+  const hit = memoOf(ed, DATA_MEMO);
   if (hit !== undefined) return hit;
   const ops: FieldOp[] = [];
   const substs: number[] = [];
@@ -202,6 +213,15 @@ export function eventDataPlan(ed: ElementNode): Plan | null {
     }
     ops.push({ field: name ? D_NAMED : D_UNNAMED, name, nodes: c.children, elDrop, attrDrop: -1 });
   }
-  dataPlans.set(ed, plan);
-  return plan;
+  if (plan !== null) {
+    const names = new Set<string>();
+    let unique = true;
+    for (const op of ops) {
+      if (op.field === D_UNNAMED) continue;
+      if (names.has(op.name)) unique = false;
+      names.add(op.name);
+    }
+    plan = { ops, substs, uniqueNames: unique };
+  }
+  return remember(ed, DATA_MEMO, plan);
 }

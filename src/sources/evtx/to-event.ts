@@ -72,6 +72,11 @@ function pushData(ev: Event, v: FieldValue): void {
   else ev.data.push(v);
 }
 
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
 function put(fields: Record<string, FieldValue>, key: string, value: FieldValue): void {
   const prev = fields[key];
   if (prev === undefined) fields[key] = value;
@@ -200,10 +205,13 @@ function flatten(ev: Event, el: ElementNode, scope: Scope, item: string | undefi
 function eventData(ev: Event, ed: ElementNode, scope: Scope): void {
   const plan = eventDataPlan(ed);
   if (plan !== null && planApplies(plan, scope)) {
+    // With distinct names and no field set yet, plain stores are enough (no merge lookups).
+    const direct = plan.uniqueNames === true && !hasKeys(ev.fields);
     for (const op of plan.ops) {
       const v = opValue(op, scope);
       if (v === undefined) continue;
       if (op.field === D_UNNAMED) pushData(ev, v);
+      else if (direct) ev.fields[op.name] = v;
       else put(ev.fields, op.name, v);
     }
     return;

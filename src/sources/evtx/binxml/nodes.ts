@@ -20,6 +20,8 @@ export interface ElementNode {
   readonly name: string;
   readonly attrs: AttrNode[];
   readonly children: Node[];
+  /** Per-element cache for derived data (the event mapper's compiled field plan). */
+  memo: unknown;
 }
 export interface AttrNode {
   readonly name: string;

@@ -219,7 +219,7 @@ export class ChunkBinXml {
     }
     this.depth--;
     this.open--;
-    return [{ k: N_ELEMENT, name, attrs, children }, p];
+    return [{ k: N_ELEMENT, name, attrs, children, memo: undefined }, p];
   }
 
   /**
