@@ -5,6 +5,7 @@
  */
 import { resolveTags } from '../../attack/index.js';
 import type { Event, FieldValue } from '../../model/event.js';
+import { timestampToMs } from '../../model/event.js';
 import type { Evidence, Finding, Level } from '../../model/finding.js';
 import { findingId, isLevel, levelRank } from '../../model/finding.js';
 import type { CorrelationHit } from '../../sigma/correlate/index.js';
@@ -115,9 +116,12 @@ export function correlationFinding(hit: CorrelationHit): Finding {
 
 /** Priority order: level (critical first), then time, then rule and id for stability. */
 export function compareFindings(a: Finding, b: Finding): number {
+  // Sources keep their own timestamp precision, so compare times as numbers, not strings.
+  const ta = timestampToMs(a.timestamp);
+  const tb = timestampToMs(b.timestamp);
   return (
     levelRank(b.level) - levelRank(a.level) ||
-    (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0) ||
+    (ta < tb ? -1 : ta > tb ? 1 : 0) ||
     (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
     (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
   );
