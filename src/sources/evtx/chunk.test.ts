@@ -189,3 +189,31 @@ describe('readEvtx (streaming)', () => {
     expect(junk.map((j) => (j.ok ? 'ok' : j.issues[0]?.code))).toEqual(['evtx.bad-magic']);
   });
 });
+
+describe('parseChunk on raw blocks', () => {
+  it('an all-zero block yields nothing; a non-zero block without the signature is one issue', () => {
+    expect(
+      parseChunk(new Uint8Array(65536), { file: 'z', chunkIndex: 3, fileOffset: 4096 + 3 * 65536 }),
+    ).toEqual({
+      items: [],
+      issues: [],
+    });
+    const junk = new Uint8Array(65536).fill(7);
+    const r = parseChunk(junk, { file: 'z', chunkIndex: 3, fileOffset: 4096 + 3 * 65536 });
+    expect(r.issues.map((i) => [i.code, i.location?.offset])).toEqual([
+      ['evtx.chunk-bad-magic', 4096 + 3 * 65536],
+    ]);
+  });
+
+  it('carries the file-header flags given in extraFlags', () => {
+    const full = build();
+    const r = parseChunk(full.subarray(4096, 4096 + 65536), {
+      file: 'd',
+      chunkIndex: 0,
+      fileOffset: 4096,
+      extraFlags: ['file-header-crc-mismatch'],
+    });
+    const first = r.items[0];
+    expect(first?.ok && first.value.flags).toEqual(['file-header-crc-mismatch']);
+  });
+});

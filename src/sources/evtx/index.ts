@@ -6,8 +6,8 @@
 import type { Issue } from '../../core/issue.js';
 import type { Result } from '../../core/result.js';
 import type { SniffInput, SourceDescriptor } from '../types.js';
-import { type ChunkContext, parseChunkBytes } from './chunk.js';
-import { layoutOf } from './file.js';
+import type { ChunkContext } from './chunk.js';
+import { layoutOf, parseBlock } from './file.js';
 import type { EvtxRecord } from './record.js';
 import { renderNodesXml } from './render-xml.js';
 import { readEvtx } from './stream.js';
@@ -16,19 +16,32 @@ export { LIMITS as EVTX_LIMITS } from './binxml/tokens.js';
 export type { ChunkContext, ChunkHeaderInfo } from './chunk.js';
 export { CHUNK_SIZE } from './chunk.js';
 export type { EvtxParseResult, ParseOptions } from './file.js';
-export { parseEvtxBytes } from './file.js';
+export { layoutOf, parseEvtxBytes, readHeaderBlock } from './file.js';
 export type { EvtxFileHeaderInfo } from './file-header.js';
 export { FILE_HEADER_BLOCK } from './file-header.js';
 export type { EvtxRecord } from './record.js';
 export { readEvtx } from './stream.js';
 export { recordToEvent } from './to-event.js';
 
-/** Parse one 64 KiB chunk given its bytes and where it sits in the file. Pure (worker-safe). */
+/**
+ * Parse one 64 KiB chunk given its bytes and where it sits in the file. Pure (worker-safe).
+ * An all-zero block (a preallocated, never used chunk) yields nothing; any other block without
+ * the chunk signature is one `evtx.chunk-bad-magic` issue. Records reference `chunk` lazily
+ * (XML is rendered on demand): map or render them before reusing the buffer. Pass the file
+ * header's flags (e.g. `file-header-crc-mismatch`) in `ctx.extraFlags` to carry them.
+ */
 export function parseChunk(
   chunk: Uint8Array,
   ctx: ChunkContext,
 ): { items: Array<Result<EvtxRecord, Issue>>; issues: Issue[] } {
-  return parseChunkBytes(chunk, ctx);
+  return parseBlock(
+    chunk,
+    ctx.file,
+    ctx.chunkIndex,
+    ctx.fileOffset,
+    ctx.extraFlags ?? [],
+    ctx.recover ?? false,
+  );
 }
 
 /** Windows-style XML of one record. */
