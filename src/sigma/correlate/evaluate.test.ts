@@ -198,7 +198,7 @@ correlation: { type: temporal_ordered, rules: [step_a, step_b], group-by: [User]
     for (let round = 0; round < 20; round++) {
       const shuffled = [...ms];
       for (let i = shuffled.length - 1; i > 0; i--) {
-        seed = (seed * 1103515245 + 12345) % 2147483648;
+        seed = (seed * 48271) % 2147483647;
         const j = seed % (i + 1);
         [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
       }
@@ -510,7 +510,7 @@ describe('sliding windows against a brute-force oracle', () => {
   it('a group has a hit iff some window of `timespan` holds enough matches; no hit window is wider', () => {
     let seed = 12345;
     const rnd = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
+      seed = (seed * 48271) % 2147483647;
       return seed % n;
     };
     for (let round = 0; round < 200; round++) {
