@@ -55,6 +55,11 @@ function hexOf(r: ByteReader, off: number, size: number): string {
 function real32(v: number): string {
   if (Number.isNaN(v)) return '-1.#IND';
   if (!Number.isFinite(v)) return v > 0 ? '1.#INF' : '-1.#INF';
+  // The shortest decimal that reads back as the same single-precision value.
+  for (let p = 1; p < 9; p++) {
+    const s = Number(v.toPrecision(p));
+    if (Math.fround(s) === v) return String(s);
+  }
   return String(Number(v.toPrecision(9)));
 }
 
@@ -168,7 +173,7 @@ export function renderValue(r: ByteReader, type: number, off: number, size: numb
   if (type & VT_ARRAY) return renderItems(r, type, off, size).join(',');
   const t = type;
   const fs = fixedSize(t);
-  if (fs !== 0 && size < fs) {
+  if (fs !== 0 && size < fs && t !== VT_BOOL) {
     // A short fixed-size value renders what it can: hex of the bytes that are there.
     return size === 0 ? '' : r.hex(off, size, W);
   }
