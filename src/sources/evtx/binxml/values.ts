@@ -177,5 +177,5 @@ export function renderValue(r: ByteReader, type: number, off: number, size: numb
     // A short fixed-size value renders what it can: hex of the bytes that are there.
     return size === 0 ? '' : r.hex(off, size, W);
   }
-  return scalar(r, t, off, fs !== 0 ? fs : size);
+  return scalar(r, t, off, t === VT_BOOL ? Math.min(size, 4) : fs !== 0 ? fs : size);
 }
