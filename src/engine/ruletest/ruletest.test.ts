@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { coverageTable } from '../../attack/index.js';
+import { loadRuleFiles } from '../../sigma/rule/index.js';
 import type { RuleTestReport } from './index.js';
 import { runRuleTests } from './index.js';
 
@@ -45,5 +47,27 @@ describe("Fathom's APT40 rule pack (fathom rules test in CI)", () => {
       r.cases.some((c) => c.kind === 'positive' && c.fired && c.firedVia.includes('security-4688')),
     );
     expect(via4688.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('covers at least 45 of the 70 APT40 techniques (G0065 and C0049) with ATT&CK tags that resolve', async () => {
+    const set = await loadRuleFiles([packDir]);
+    const rules = [
+      ...set.rules.map((r) => ({
+        key: r.id ?? r.title,
+        title: r.title,
+        tags: [...r.tags],
+        origin: 'pack' as const,
+      })),
+      ...set.correlations.map((c) => ({
+        key: c.id ?? c.title,
+        title: c.title,
+        tags: [...(c.tags ?? [])],
+        origin: 'pack' as const,
+      })),
+    ];
+    const cov = coverageTable(rules);
+    expect(cov.unknownTags).toEqual([]);
+    expect(cov.summary.covered).toBeGreaterThanOrEqual(45);
+    expect(rules.every((r) => r.tags.includes('attack.g0065'))).toBe(true);
   });
 });
