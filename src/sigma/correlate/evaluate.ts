@@ -131,15 +131,17 @@ function hitView(h: CorrelationHit): EventView {
   const last = h.matches[h.matches.length - 1]!.view;
   return {
     event: last.event,
-    get: (name: string): FieldValue | undefined => (name in h.group ? h.group[name] : last.get(name)),
+    get: (name: string): FieldValue | undefined =>
+      Object.hasOwn(h.group, name) ? h.group[name] : last.get(name),
     allValues: () => Object.values(h.group),
   };
 }
 
 function fieldFor(c: SigmaCorrelation, g: string, refText: string, m: BaseRuleMatch): string {
-  const alias = c.aliases[g];
-  if (!alias) return g;
-  return alias[refText] ?? (m.ruleName ? alias[m.ruleName] : undefined) ?? alias[m.ruleKey] ?? g;
+  if (!Object.hasOwn(c.aliases, g)) return g;
+  const alias = c.aliases[g]!;
+  const pick = (k: string | undefined) => (k !== undefined && Object.hasOwn(alias, k) ? alias[k] : undefined);
+  return pick(refText) ?? pick(m.ruleName) ?? pick(m.ruleKey) ?? g;
 }
 
 /**

@@ -221,14 +221,19 @@ export function parseCorrelationDocument(
       bad('correlation.aliases', 'a map of alias → {rule name: field}');
     else {
       for (const [alias, mapping] of Object.entries(al as Record<string, unknown>)) {
+        if (alias === '__proto__') {
+          bad('correlation.aliases', "'__proto__' is not a usable alias name");
+          continue;
+        }
         if (mapping === null || typeof mapping !== 'object' || Array.isArray(mapping)) {
           bad(`correlation.aliases.${alias}`, 'a map of rule name → field name');
           continue;
         }
-        const m: Record<string, string> = {};
+        const m: Record<string, string> = Object.create(null);
         for (const [rule, field] of Object.entries(mapping as Record<string, unknown>)) {
-          if (!isStr(field) || field === '') bad(`correlation.aliases.${alias}.${rule}`, 'a field name');
-          else m[rule] = field;
+          if (!isStr(field) || field === '' || rule === '__proto__') {
+            bad(`correlation.aliases.${alias}.${rule}`, 'a rule name mapped to a field name');
+          } else m[rule] = field;
         }
         out.aliases[alias] = m;
       }

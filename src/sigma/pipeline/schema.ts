@@ -147,7 +147,7 @@ function stringMap(ctx: Ctx, raw: unknown, what: string): Record<string, string>
     ctx.fail('logsource-schema', `${what} must be a map`, node as Node);
     return undefined;
   }
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null);
   for (const pair of node.items) {
     const k = isScalar(pair.key) ? String(pair.key.value) : undefined;
     const v = isScalar(pair.value) && pair.value.value !== null ? String(pair.value.value) : undefined;
@@ -169,8 +169,9 @@ function parseTarget(ctx: Ctx, node: unknown): LogsourceTarget | undefined {
   const t: {
     -readonly [K in keyof LogsourceTarget]: LogsourceTarget[K];
   } = { id: '', channels: [], eventIds: null, fieldMap: {}, valueMaps: {}, unavailableFields: [] };
-  const fieldMap: Record<string, FieldMapEntry> = {};
-  const valueMaps: Record<string, Record<string, string>> = {};
+  // Null-prototype maps: keys come from user files (`__proto__`, `constructor` stay plain keys).
+  const fieldMap: Record<string, FieldMapEntry> = Object.create(null);
+  const valueMaps: Record<string, Record<string, string>> = Object.create(null);
   let bad = false;
   for (const pair of map.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
