@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import { parse as parseYaml } from 'yaml';
 import { corpusAvailable, corpusPath } from '../../../test/utils/corpus.js';
 import type { LogsourceSelector } from './index.js';
 import { loadLogsourceMap } from './index.js';
@@ -16,6 +16,18 @@ function* ymlFiles(dir: string): Generator<string> {
     if (statSync(p).isDirectory()) yield* ymlFiles(p);
     else if (name.endsWith('.yml')) yield p;
   }
+}
+
+/** The `logsource` map of each YAML document, parsing only that block (the rest is not needed). */
+function logsources(text: string): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  for (const doc of text.split(/^---[ \t]*$/m)) {
+    const m = /^logsource:[ \t]*\r?\n((?:[ \t]+.*(?:\r?\n|$)|[ \t]*\r?\n)*)/m.exec(doc);
+    if (!m) continue;
+    const v = (parseYaml(`logsource:\n${m[1]}`) as { logsource?: Record<string, unknown> } | null)?.logsource;
+    if (v && typeof v === 'object') out.push(v);
+  }
+  return out;
 }
 
 function str(v: unknown): string | undefined {
@@ -34,9 +46,7 @@ describe.skipIf(!corpusAvailable)('SigmaHQ logsources resolve (skipped: corpus n
     const seen = new Map<string, { ls: LogsourceSelector; n: number }>();
     for (const root of ['rules/windows', 'rules-emerging-threats', 'rules-threat-hunting']) {
       for (const f of ymlFiles(corpusPath('sigma', root))) {
-        for (const doc of parseAllDocuments(readFileSync(f, 'utf8'))) {
-          const ls = (doc.toJS() as { logsource?: Record<string, unknown> } | null)?.logsource;
-          if (!ls) continue;
+        for (const ls of logsources(readFileSync(f, 'utf8'))) {
           const sel: LogsourceSelector = {};
           const c = str(ls.category);
           const p = str(ls.product);
