@@ -149,7 +149,7 @@ export class ByteReader {
   utf16(off: number, chars: number, what: string): string {
     const n = chars * 2;
     this.need(off, n, what);
-    if (chars <= 16) {
+    if (chars <= 10) {
       const b = this.bytes;
       let s = '';
       for (let i = off, e = off + n; i < e; i += 2)
