@@ -58,3 +58,17 @@ describe.skipIf(!corpusAvailable)('SigmaHQ regression data (skipped: corpus not 
     expect(missed).toEqual([]);
   }, 600_000);
 });
+
+describe.skipIf(!corpusAvailable)('prefilter index is exact (skipped: corpus not found when absent)', () => {
+  it('finds the same findings with and without the literal-prefilter index', async () => {
+    const evidence = [corpusPath('evtx', 'EVTX-ATTACK-SAMPLES'), corpusPath('sigma', 'regression_data')];
+    const rulePaths = [corpusPath('sigma', 'rules', 'windows')];
+    const indexed = await runHunt(evidence, { rules: { rulePaths, builtin: true }, workers: 0 });
+    const plain = await runHunt(evidence, {
+      rules: { rulePaths, builtin: true, prefilterIndex: false },
+      workers: 0,
+    });
+    expect(indexed.findings.length).toBeGreaterThan(1000);
+    expect(indexed.findings.map((f) => f.id)).toEqual(plain.findings.map((f) => f.id));
+  }, 900_000);
+});

@@ -34,6 +34,8 @@ export interface HuntRuleConfig {
   logsourceFiles?: string[];
   /** Rules below this level raise no findings (they still feed correlations). */
   minLevel?: Level;
+  /** Index rules by their literal prefilters (default true; false runs every rule, for differential tests). */
+  prefilterIndex?: boolean;
 }
 
 export interface PreparedRule {
@@ -103,7 +105,7 @@ export function builtinRulesDir(): string | null {
 }
 
 /** Group entries by target and build each group's prefilter automata. */
-export function buildGroups(entries: readonly IndexEntry[]): TargetGroup[] {
+export function buildGroups(entries: readonly IndexEntry[], usePrefilters = true): TargetGroup[] {
   const byTarget = new Map<string, { target: LogsourceTarget; rules: PreparedRule[] }>();
   for (const e of entries) {
     const g = byTarget.get(e.target.id);
@@ -115,20 +117,23 @@ export function buildGroups(entries: readonly IndexEntry[]): TargetGroup[] {
     const always: PreparedRule[] = [];
     const fields = new Map<string | null, Map<string, PreparedRule[]>>();
     for (const r of rules) {
-      const pf = r.matcher.prefilter;
+      const pf = usePrefilters ? r.matcher.prefilter : null;
       if (!pf) {
         always.push(r);
         continue;
       }
-      let needles = fields.get(pf.field);
-      if (!needles) {
-        needles = new Map();
-        fields.set(pf.field, needles);
-      }
-      for (const n of new Set(pf.needles)) {
-        const owners = needles.get(n);
-        if (owners) owners.push(r);
-        else needles.set(n, [r]);
+      // The rule can match only if one term holds: index it under every term's needles.
+      for (const term of pf.anyOf) {
+        let needles = fields.get(term.field);
+        if (!needles) {
+          needles = new Map();
+          fields.set(term.field, needles);
+        }
+        for (const n of new Set(term.needles)) {
+          const owners = needles.get(n);
+          if (owners) owners.push(r);
+          else needles.set(n, [r]);
+        }
       }
     }
     const byField = [...fields].map(([field, needles]) => ({
@@ -146,7 +151,7 @@ export function buildGroups(entries: readonly IndexEntry[]): TargetGroup[] {
   return groups;
 }
 
-function buildIndex(entries: readonly IndexEntry[]): RuleIndex {
+function buildIndex(entries: readonly IndexEntry[], usePrefilters: boolean): RuleIndex {
   const raw = new Map<string, Map<number, IndexEntry[]>>();
   const other: IndexEntry[] = [];
   for (const entry of entries) {
@@ -173,10 +178,10 @@ function buildIndex(entries: readonly IndexEntry[]): RuleIndex {
   const byChannel = new Map<string, Map<number, TargetGroup[]>>();
   for (const [ch, byId] of raw) {
     const m = new Map<number, TargetGroup[]>();
-    for (const [id, list] of byId) m.set(id, buildGroups(list));
+    for (const [id, list] of byId) m.set(id, buildGroups(list, usePrefilters));
     byChannel.set(ch, m);
   }
-  return { byChannel, other: buildGroups(other) };
+  return { byChannel, other: buildGroups(other, usePrefilters) };
 }
 
 /** Load, resolve, check and compile every rule. Never throws on a bad rule. */
@@ -292,7 +297,7 @@ export async function prepareRules(cfg: HuntRuleConfig): Promise<PreparedRules> 
       ),
     );
   }
-  const index = buildIndex(entries);
+  const index = buildIndex(entries, cfg.prefilterIndex !== false);
   return {
     rules,
     correlations,
