@@ -217,3 +217,19 @@ describe('parseChunk on raw blocks', () => {
     expect(first?.ok && first.value.flags).toEqual(['file-header-crc-mismatch']);
   });
 });
+
+describe('non-EVTX input', () => {
+  it('caps bad-signature issues per file and keeps scanning', async () => {
+    const junk = new Uint8Array(4096 + 40 * 65536).fill(0x41);
+    const res = parseEvtxBytes(junk, { file: 'junk' });
+    expect(res.items).toEqual([]);
+    expect(res.issues.map((i) => i.code)).toEqual([
+      'evtx.bad-magic',
+      ...Array.from({ length: 16 }, () => 'evtx.chunk-bad-magic'),
+      'evtx.chunk-bad-magic',
+    ]);
+    expect(res.issues[res.issues.length - 1]?.details).toEqual({ more: 24, total: 40 });
+    const streamed = await collect(readEvtx(input(junk)));
+    expect(streamed).toHaveLength(18);
+  });
+});

@@ -107,6 +107,35 @@ export function parseBlock(
   return parseChunkBytes(block, { file, chunkIndex, fileOffset: offset, recover, extraFlags: flags });
 }
 
+/** Bad-signature chunks reported one by one per file; the rest are counted in one summary issue. */
+export const MAX_BAD_CHUNK_ISSUES = 16;
+
+/**
+ * Caps `evtx.chunk-bad-magic` issues per file (a large non-EVTX or wiped file would otherwise
+ * give one per 64 KiB) while scanning goes on: `admit` says whether to report one, `summary`
+ * gives the closing issue for the ones held back.
+ */
+export class BadChunkCounter {
+  private seen = 0;
+  constructor(private readonly file: string) {}
+
+  admit(i: Issue): boolean {
+    if (i.code !== 'evtx.chunk-bad-magic') return true;
+    return ++this.seen <= MAX_BAD_CHUNK_ISSUES;
+  }
+
+  summary(): Issue | null {
+    const extra = this.seen - MAX_BAD_CHUNK_ISSUES;
+    if (extra <= 0) return null;
+    return issue(
+      'evtx.chunk-bad-magic',
+      `${extra} more chunks without an ElfChnk signature (${this.seen} in all; only the first ${MAX_BAD_CHUNK_ISSUES} are listed)`,
+      { file: this.file },
+      { more: extra, total: this.seen },
+    );
+  }
+}
+
 /** Parse a whole EVTX file (or a bare chunk) held in memory. Never throws on bad bytes. */
 export function parseEvtxBytes(bytes: Uint8Array, opts: ParseOptions = {}): EvtxParseResult {
   const file = opts.file ?? '<memory>';
@@ -129,6 +158,7 @@ export function parseEvtxBytes(bytes: Uint8Array, opts: ParseOptions = {}): Evtx
     );
     start = FILE_HEADER_BLOCK;
   }
+  const bad = new BadChunkCounter(file);
   for (let off = start, idx = 0; off < bytes.length; off += CHUNK_SIZE, idx++) {
     const res = parseBlock(
       bytes.subarray(off, Math.min(off + CHUNK_SIZE, bytes.length)),
@@ -139,7 +169,9 @@ export function parseEvtxBytes(bytes: Uint8Array, opts: ParseOptions = {}): Evtx
       recover,
     );
     for (const it of res.items) items.push(it);
-    for (const i of res.issues) issues.push(i);
+    for (const i of res.issues) if (bad.admit(i)) issues.push(i);
   }
+  const more = bad.summary();
+  if (more) issues.push(more);
   return { header, items, issues };
 }

@@ -8,7 +8,7 @@ import { issue } from '../../core/issue.js';
 import { err, ok } from '../../core/result.js';
 import type { ReaderInput, ReadOptions, SourceItem } from '../types.js';
 import { CHUNK_SIZE } from './chunk.js';
-import { layoutOf, parseBlock, readHeaderBlock } from './file.js';
+import { BadChunkCounter, layoutOf, parseBlock, readHeaderBlock } from './file.js';
 import { FILE_HEADER_BLOCK } from './file-header.js';
 import { recordToEvent } from './to-event.js';
 
@@ -72,6 +72,7 @@ export async function* readEvtx(input: ReaderInput, opts: ReadOptions = {}): Asy
   let offset = 0;
   let idx = 0;
   let headerPending = layout !== 'chunk';
+  const bad = new BadChunkCounter(file);
   for await (const block of blocks(all(), headerPending ? FILE_HEADER_BLOCK : CHUNK_SIZE, CHUNK_SIZE)) {
     if (opts.signal?.aborted) return;
     if (headerPending) {
@@ -89,9 +90,11 @@ export async function* readEvtx(input: ReaderInput, opts: ReadOptions = {}): Asy
       continue;
     }
     const res = parseBlock(block, file, idx, offset, flags, recover);
-    for (const i of res.issues) yield err(i);
+    for (const i of res.issues) if (bad.admit(i)) yield err(i);
     for (const r of res.items) yield r.ok ? ok(recordToEvent(r.value, file)) : r;
     offset += block.length;
     idx++;
   }
+  const more = bad.summary();
+  if (more) yield err(more);
 }
