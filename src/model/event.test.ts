@@ -44,3 +44,15 @@ describe('timestampToMs', () => {
     expect(Number.isNaN(timestampToMs(''))).toBe(true);
   });
 });
+
+describe('getField on hostile names', () => {
+  it('never returns inherited properties', () => {
+    const e = ev({ CommandLine: 'x' });
+    expect(getField(e, 'toString')).toBeUndefined();
+    expect(getField(e, 'constructor')).toBeUndefined();
+    expect(getField(e, '__proto__')).toBeUndefined();
+    const own = ev(JSON.parse('{"constructor":"c","__proto__":"p"}') as Event['fields']);
+    expect(getField(own, 'constructor')).toBe('c');
+    expect(getField(own, '__proto__')).toBe('p');
+  });
+});

@@ -92,32 +92,33 @@ export const SYSTEM_FIELDS: Readonly<Record<string, (e: Event) => FieldValue | u
  * `EventData.Channel` would in a flattened view), then the System header.
  */
 export function getField(e: Event, name: string): FieldValue | undefined {
-  const v = e.fields[name];
-  if (v !== undefined) return v;
-  const sys = SYSTEM_FIELDS[name];
-  if (sys) return sys(e);
+  const fields = e.fields;
+  // Own properties only: evidence may name a field `constructor` or `__proto__`.
+  if (Object.hasOwn(fields, name)) return fields[name];
+  if (Object.hasOwn(SYSTEM_FIELDS, name)) return (SYSTEM_FIELDS[name] as (e: Event) => FieldValue | undefined)(e);
   // Sigma "Field Usage": details-view names with spaces stripped (`Threat Name` -> `ThreatName`).
-  const spaced = compactNames(e).get(name);
-  return spaced === undefined ? undefined : e.fields[spaced];
+  const spaced = compactNames(fields).get(name);
+  return spaced === undefined ? undefined : fields[spaced];
 }
 
-const NO_COMPACT = new Map<string, string>();
-const compactCache = new WeakMap<Event, Map<string, string>>();
+const NO_COMPACT: ReadonlyMap<string, string> = new Map();
+// One-slot cache: matching reads one event at a time, so this is built once per event at most.
+let compactFor: object | undefined;
+let compactMap: ReadonlyMap<string, string> = NO_COMPACT;
 
 /** Field names that contain spaces, keyed by the name with the spaces removed. */
-function compactNames(e: Event): Map<string, string> {
-  let m = compactCache.get(e);
-  if (m) return m;
-  m = NO_COMPACT;
-  for (const k in e.fields) {
-    if (k.includes(' ')) {
-      if (m === NO_COMPACT) m = new Map();
+function compactNames(fields: Event['fields']): ReadonlyMap<string, string> {
+  if (compactFor === fields) return compactMap;
+  let m: Map<string, string> | undefined;
+  for (const k in fields) {
+    if (k.includes(' ') && Object.hasOwn(fields, k)) {
       const c = k.replace(/ /g, '');
-      if (!(c in e.fields)) m.set(c, k);
+      if (!Object.hasOwn(fields, c)) (m ??= new Map()).set(c, k);
     }
   }
-  compactCache.set(e, m);
-  return m;
+  compactFor = fields;
+  compactMap = m ?? NO_COMPACT;
+  return compactMap;
 }
 
 /** Milliseconds since the epoch (fractional part keeps sub-ms digits), or NaN when unknown. */
