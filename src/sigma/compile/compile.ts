@@ -24,6 +24,8 @@ import type {
 import type { EventView } from '../view.js';
 import type { FieldText } from './memo.js';
 import { allTexts, fieldText, lowers } from './memo.js';
+import type { NeedleIndex } from './needles.js';
+import { defaultNeedleIndex } from './needles.js';
 import type { Prefilter } from './prefilter.js';
 import { rulePrefilter } from './prefilter.js';
 
@@ -200,27 +202,73 @@ function valuePred(vm: ValueMatcher, keyword: boolean): ValuePred {
   }
 }
 
+/** The index the rule being compiled registers its substring needles in. */
+let activeIndex: NeedleIndex = defaultNeedleIndex;
+
+/**
+ * The lower-case literals of a value that is a plain substring test (`*lit*`, or an expansion of
+ * several), which the needle index answers exactly; null otherwise.
+ */
+function containsLiterals(vm: ValueMatcher, keyword: boolean): string[] | null {
+  if (vm.kind === 'alt') {
+    const out: string[] = [];
+    for (const a of vm.alts) {
+      const l = containsLiterals(a, keyword);
+      if (!l) return null;
+      out.push(...l);
+    }
+    return out.length ? out : null;
+  }
+  if (vm.kind !== 'pattern' || vm.cased) return null;
+  const p = keyword ? addWildcards(vm.pattern, true, true) : vm.pattern;
+  const [a, lit, b, ...more] = p.parts;
+  const star = (x: unknown) => typeof x === 'object' && x !== null && (x as { wild: string }).wild === '*';
+  if (more.length || !star(a) || !star(b) || typeof lit !== 'string') return null;
+  const lower = lit.toLowerCase();
+  return lower.length >= 2 ? [lower] : null;
+}
+
 function compileItem(item: DetectionItem): Pred {
   const keyword = item.field === null;
-  const preds = item.values.map((v) => valuePred(v, keyword));
   const field = item.field;
+  const index = activeIndex;
   const read =
     field === null ? (view: EventView) => allTexts(view) : (view: EventView) => fieldText(view, field);
   const neg = item.negated;
   if (item.combine === 'and') {
+    const parts: Pred[] = item.values.map((v) => {
+      const lits = containsLiterals(v, keyword);
+      if (lits) {
+        const ids = index.register(field, lits);
+        return (view: EventView) => index.anyFound(view, field, ids);
+      }
+      const p = valuePred(v, keyword);
+      return (view: EventView) => p(read(view), view);
+    });
     return (view) => {
-      const f = read(view);
-      for (const p of preds) if (!p(f, view)) return neg;
+      for (const p of parts) if (!p(view)) return neg;
       return !neg;
     };
   }
-  if (preds.length === 1) {
+  const lits: string[] = [];
+  const rest: ValueMatcher[] = [];
+  for (const v of item.values) {
+    const l = containsLiterals(v, keyword);
+    if (l) lits.push(...l);
+    else rest.push(v);
+  }
+  const ids = lits.length ? index.register(field, lits) : null;
+  const preds = rest.map((v) => valuePred(v, keyword));
+  if (!ids && preds.length === 1) {
     const p = preds[0] as ValuePred;
     return neg ? (view) => !p(read(view), view) : (view) => p(read(view), view);
   }
   return (view) => {
-    const f = read(view);
-    for (const p of preds) if (p(f, view)) return !neg;
+    if (ids && index.anyFound(view, field, ids)) return !neg;
+    if (preds.length) {
+      const f = read(view);
+      for (const p of preds) if (p(f, view)) return !neg;
+    }
     return neg;
   };
 }
@@ -281,19 +329,27 @@ function combine(kind: 'and' | 'or', kids: Pred[]): Pred {
   };
 }
 
-function prefilterPred(p: Prefilter): Pred {
-  const needles = p.needles;
-  const field = p.field;
+function prefilterPred(p: Prefilter, index: NeedleIndex): Pred {
+  const terms = p.anyOf.map((t) => ({ field: t.field, ids: index.register(t.field, t.needles) }));
+  if (terms.length === 1) {
+    const { field, ids } = terms[0] as { field: string | null; ids: Int32Array };
+    return (view) => index.anyFound(view, field, ids);
+  }
   return (view) => {
-    const ls = lowers(field === null ? allTexts(view) : fieldText(view, field));
-    for (const s of ls) for (const n of needles) if (s.includes(n)) return true;
+    for (const t of terms) if (index.anyFound(view, t.field, t.ids)) return true;
     return false;
   };
 }
 
+export interface CompileOptions {
+  /** The needle index shared by the rules compiled together (default: a process-wide one). */
+  readonly needles?: NeedleIndex;
+}
+
 /** Compile a rule strictly: throws `UnsupportedFeatureError` when the fast path cannot be exact. */
-export function compileRuleStrict(rule: SigmaRule): RuleMatcher {
+export function compileRuleStrict(rule: SigmaRule, opts: CompileOptions = {}): RuleMatcher {
   const sels = new Map<string, Pred>();
+  activeIndex = opts.needles ?? defaultNeedleIndex;
   for (const [name, s] of rule.detection.selections) sels.set(name, compileNode(s.node));
   const cond = compileCondition(rule.detection.condition, (name) => {
     const p = sels.get(name);
@@ -302,7 +358,7 @@ export function compileRuleStrict(rule: SigmaRule): RuleMatcher {
     return p;
   });
   const prefilter = rulePrefilter(rule);
-  const pre = prefilter ? prefilterPred(prefilter) : null;
+  const pre = prefilter ? prefilterPred(prefilter, opts.needles ?? defaultNeedleIndex) : null;
   return {
     ruleKey: ruleKey(rule),
     mode: 'compiled',
@@ -312,9 +368,9 @@ export function compileRuleStrict(rule: SigmaRule): RuleMatcher {
 }
 
 /** Compile a rule; a rule the compiler cannot model exactly runs interpreted (never degraded). */
-export function compileRule(rule: SigmaRule): RuleMatcher {
+export function compileRule(rule: SigmaRule, opts: CompileOptions = {}): RuleMatcher {
   try {
-    return compileRuleStrict(rule);
+    return compileRuleStrict(rule, opts);
   } catch (e) {
     if (!(e instanceof UnsupportedFeatureError)) throw e;
     return {

@@ -3,7 +3,8 @@
  * Public surface of the compiled fast path.
  */
 
-export type { RuleMatcher } from './compile.js';
+export type { CompileOptions, RuleMatcher } from './compile.js';
 export { compileRule, compileRuleStrict, patternTest, UnsupportedFeatureError } from './compile.js';
-export type { Prefilter } from './prefilter.js';
+export { defaultNeedleIndex, NeedleIndex } from './needles.js';
+export type { Prefilter, PrefilterTerm } from './prefilter.js';
 export { MIN_NEEDLE, rulePrefilter } from './prefilter.js';

@@ -22,6 +22,8 @@ const EMPTY: readonly string[] = Object.freeze([]);
 
 let curView: EventView | null = null;
 let curEvent: unknown = null;
+/** Incremented whenever the memo switches to another view or event. */
+let generation = 0;
 const fields = new Map<string, FieldText>();
 let keywordTexts: FieldText | null = null;
 
@@ -29,6 +31,7 @@ function reset(view: EventView): void {
   if (view === curView && view.event === curEvent) return;
   curView = view;
   curEvent = view.event;
+  generation++;
   fields.clear();
   keywordTexts = null;
 }
@@ -71,4 +74,10 @@ export function allTexts(view: EventView): FieldText {
 export function lowers(f: FieldText): readonly string[] {
   if (!f.lowers) f.lowers = f.texts.map((t) => t.toLowerCase());
   return f.lowers;
+}
+
+/** The memo generation of a view's event: equal for every read of the same view and event. */
+export function memoGeneration(view: EventView): number {
+  reset(view);
+  return generation;
 }

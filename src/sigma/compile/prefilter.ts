@@ -1,17 +1,22 @@
 /**
  * @module sigma/compile/prefilter
- * A rule's literal prefilter: a field (or every value, for keywords) and a set of lower-case
- * needles such that the rule can only match an event whose field contains one of them. It is a
+ * A rule's literal prefilter: alternatives of a field (or every value, for keywords) and lower-case
+ * needles such that the rule can only match an event where one field contains one of its needles. It is a
  * necessary condition derived from positive (un-negated) string patterns, so checking it first
  * never changes a result; engines can also index rules by it.
  */
 import type { Condition, DetectionNode, SigmaRule, StrPart, ValueMatcher } from '../rule/types.js';
 
-export interface Prefilter {
-  /** The field whose text must contain a needle; null = any value of the event (keywords). */
+/** One alternative of a prefilter: a field (null = any value, for keywords) and its needles. */
+export interface PrefilterTerm {
   readonly field: string | null;
-  /** Lower-case substrings; the rule can match only if the field contains at least one. */
+  /** Lower-case substrings; the term holds when the field contains at least one. */
   readonly needles: readonly string[];
+}
+
+/** The rule can match only if at least one term holds. */
+export interface Prefilter {
+  readonly anyOf: readonly PrefilterTerm[];
 }
 
 /** Needles shorter than this make a prefilter too weak to be worth it. */
@@ -44,8 +49,12 @@ function valueNeedles(v: ValueMatcher): string[] | null {
 
 function score(p: Prefilter): number {
   let min = Number.POSITIVE_INFINITY;
-  for (const n of p.needles) min = Math.min(min, n.length);
-  return min * 1000 - p.needles.length;
+  let count = 0;
+  for (const t of p.anyOf) {
+    for (const n of t.needles) min = Math.min(min, n.length);
+    count += t.needles.length;
+  }
+  return Math.min(min, 64) * 100_000 - count;
 }
 
 function best(cands: Array<Prefilter | null>): Prefilter | null {
@@ -56,14 +65,23 @@ function best(cands: Array<Prefilter | null>): Prefilter | null {
 
 function union(cands: Array<Prefilter | null>): Prefilter | null {
   if (cands.length === 0) return null;
-  const first = cands[0];
-  if (!first) return null;
-  const needles = new Set<string>();
+  const byField = new Map<string | null, Set<string>>();
   for (const c of cands) {
-    if (!c || c.field !== first.field) return null;
-    for (const n of c.needles) needles.add(n);
+    if (!c) return null;
+    for (const t of c.anyOf) {
+      let set = byField.get(t.field);
+      if (!set) {
+        set = new Set();
+        byField.set(t.field, set);
+      }
+      for (const n of t.needles) set.add(n);
+    }
   }
-  return { field: first.field, needles: [...needles] };
+  return { anyOf: [...byField].map(([field, set]) => ({ field, needles: [...set] })) };
+}
+
+function term(field: string | null, needles: string[]): Prefilter {
+  return { anyOf: [{ field, needles: [...new Set(needles)] }] };
 }
 
 function nodePrefilter(n: DetectionNode): Prefilter | null {
@@ -72,15 +90,13 @@ function nodePrefilter(n: DetectionNode): Prefilter | null {
   const it = n.item;
   if (it.negated || it.values.length === 0) return null;
   const per = it.values.map(valueNeedles);
-  if (it.combine === 'and') {
-    return best(per.map((needles) => (needles ? { field: it.field, needles } : null)));
-  }
+  if (it.combine === 'and') return best(per.map((needles) => (needles ? term(it.field, needles) : null)));
   const all: string[] = [];
   for (const p of per) {
     if (!p) return null;
     all.push(...p);
   }
-  return { field: it.field, needles: [...new Set(all)] };
+  return term(it.field, all);
 }
 
 function condPrefilter(c: Condition, sel: (n: string) => Prefilter | null): Prefilter | null {
@@ -109,6 +125,8 @@ export function rulePrefilter(rule: Pick<SigmaRule, 'detection'>): Prefilter | n
     return cache.get(name) ?? null;
   };
   const p = condPrefilter(rule.detection.condition, sel);
-  if (!p || p.needles.length === 0 || p.needles.some((n) => n.length < MIN_NEEDLE)) return null;
+  if (!p || p.anyOf.length === 0) return null;
+  for (const t of p.anyOf)
+    if (t.needles.length === 0 || t.needles.some((n) => n.length < MIN_NEEDLE)) return null;
   return p;
 }
