@@ -77,11 +77,18 @@ function hasKeys(o: object): boolean {
   return false;
 }
 
+/** Set an own field; names from evidence such as `__proto__` or `constructor` stay plain fields. */
+function setOwn(fields: Record<string, FieldValue>, key: string, value: FieldValue): void {
+  if (key === '__proto__')
+    Object.defineProperty(fields, key, { value, enumerable: true, writable: true, configurable: true });
+  else fields[key] = value;
+}
+
 function put(fields: Record<string, FieldValue>, key: string, value: FieldValue): void {
-  const prev = fields[key];
-  if (prev === undefined) fields[key] = value;
+  const prev = Object.hasOwn(fields, key) ? fields[key] : undefined;
+  if (prev === undefined) setOwn(fields, key, value);
   else if (Array.isArray(prev)) prev.push(value);
-  else fields[key] = [prev, value];
+  else setOwn(fields, key, [prev, value]);
 }
 
 /** Set one System field from its rendered text (undefined: its element or attribute is absent). */
@@ -177,12 +184,18 @@ function system(ev: Event, sys: ElementNode, scope: Scope): void {
   });
 }
 
-function attrsFlat(fields: Record<string, FieldValue>, el: ElementNode, scope: Scope): void {
+/** Put `Elem_Attr` for each attribute (xmlns skipped); true when any was put. */
+function attrsFlat(fields: Record<string, FieldValue>, el: ElementNode, scope: Scope): boolean {
+  let any = false;
   for (const a of el.attrs) {
     if (a.name === 'xmlns' || a.name.startsWith('xmlns:')) continue;
     const v = attrValue(el, a.name, scope);
-    if (v !== undefined) put(fields, `${el.name}_${a.name}`, v);
+    if (v !== undefined) {
+      put(fields, `${el.name}_${a.name}`, v);
+      any = true;
+    }
   }
+  return any;
 }
 
 /** Flatten the leaves under `nodes` (UserData and other sections). `Data Name=X` still maps to X. */
@@ -194,9 +207,11 @@ function flatten(ev: Event, el: ElementNode, scope: Scope, item: string | undefi
       return;
     }
   }
-  attrsFlat(ev.fields, el, scope);
+  const withAttrs = attrsFlat(ev.fields, el, scope);
   if (item !== undefined || depth > 64 || !hasChildElements(el, scope)) {
-    put(ev.fields, el.name, elementText(el, scope, item));
+    // An empty leaf that has attributes says everything through them (`<Object type=".."/>`).
+    const text = elementText(el, scope, item);
+    if (text !== '' || !withAttrs) put(ev.fields, el.name, text);
     return;
   }
   forEachElement(el.children, scope, (c, sc, it) => flatten(ev, c, sc, it, depth + 1));
@@ -211,7 +226,7 @@ function eventData(ev: Event, ed: ElementNode, scope: Scope): void {
       const v = opValue(op, scope);
       if (v === undefined) continue;
       if (op.field === D_UNNAMED) pushData(ev, v);
-      else if (direct) ev.fields[op.name] = v;
+      else if (direct) setOwn(ev.fields, op.name, v);
       else put(ev.fields, op.name, v);
     }
     return;
