@@ -6,12 +6,14 @@
  * `Elem_Attr` for attributes, repeated names as arrays). Values are the strings Windows shows.
  */
 import type { Event, FieldValue } from '../../model/event.js';
-import type { ElementNode, Scope } from './binxml/nodes.js';
+import { type ElementNode, N_ELEMENT, N_SUBST, N_TEMPLATE, type Node, type Scope } from './binxml/nodes.js';
+import { VT_ARRAY } from './binxml/value-types.js';
 import {
   attrValue,
   elementText,
   forEachElement,
   hasChildElements,
+  substType,
   textOf,
   withRenderBudget,
 } from './binxml/walk.js';
@@ -250,6 +252,46 @@ function eventData(ev: Event, ed: ElementNode, scope: Scope): void {
   }
 }
 
+function section(ev: Event, sec: ElementNode, sc: Scope, item: string | undefined): void {
+  if (sec.name === 'System') system(ev, sec, sc);
+  else if (sec.name === 'EventData') eventData(ev, sec, sc);
+  else if (sec.name === 'RenderingInfo') return;
+  else if (sec.name === 'UserData')
+    forEachElement(sec.children, sc, (c, s2, it) => flatten(ev, c, s2, it, 0));
+  else flatten(ev, sec, sc, item, 0);
+}
+
+/** True when `el` is visited once, as itself (not dropped, not repeated per array item). */
+function plainElement(el: ElementNode, scope: Scope): boolean {
+  if (el.children.length !== 1) return true;
+  const n = el.children[0] as Node;
+  return n.k !== N_SUBST || (!n.optional && (substType(scope, n.index) & VT_ARRAY) === 0);
+}
+
+/** Map the first element of the record (the `Event`) section by section. */
+function mapRoot(ev: Event, nodes: readonly Node[]): void {
+  // Fast path for the usual shape: one template instance whose root is the Event element.
+  const only = nodes.length === 1 ? (nodes[0] as Node) : undefined;
+  if (only !== undefined && only.k === N_TEMPLATE) {
+    const tn = only.template.nodes;
+    const root = tn.length === 1 ? (tn[0] as Node) : undefined;
+    if (root !== undefined && root.k === N_ELEMENT) {
+      const scope = only.values;
+      for (const c of root.children) {
+        if (c.k === N_ELEMENT && plainElement(c, scope)) section(ev, c, scope, undefined);
+        else forEachElement([c], scope, (sec, sc, item) => section(ev, sec, sc, item));
+      }
+      return;
+    }
+  }
+  let seenRoot = false;
+  forEachElement(nodes, null, (root, rootScope) => {
+    if (seenRoot) return;
+    seenRoot = true;
+    forEachElement(root.children, rootScope, (sec, sc, item) => section(ev, sec, sc, item));
+  });
+}
+
 /** The event of one record (kind `evtx`). Missing header fields keep their empty defaults. */
 export function recordToEvent(rec: EvtxRecord, file: string): Event {
   const ev: Event = {
@@ -264,21 +306,7 @@ export function recordToEvent(rec: EvtxRecord, file: string): Event {
     source: { file, offset: rec.offset, chunk: rec.chunk, recordNumber: rec.recordNumber },
   };
   if (rec.flags.length > 0) ev.source.flags = [...rec.flags];
-  let seenRoot = false;
-  const { exceeded } = withRenderBudget(() =>
-    forEachElement(rec.nodes, null, (root, rootScope) => {
-      if (seenRoot) return;
-      seenRoot = true;
-      forEachElement(root.children, rootScope, (sec, sc, item) => {
-        if (sec.name === 'System') system(ev, sec, sc);
-        else if (sec.name === 'EventData') eventData(ev, sec, sc);
-        else if (sec.name === 'RenderingInfo') return;
-        else if (sec.name === 'UserData') {
-          forEachElement(sec.children, sc, (c, s2, it) => flatten(ev, c, s2, it, 0));
-        } else flatten(ev, sec, sc, item, 0);
-      });
-    }),
-  );
+  const { exceeded } = withRenderBudget(() => mapRoot(ev, rec.nodes));
   if (exceeded) ev.source.flags = [...(ev.source.flags ?? []), 'render-budget-exceeded'];
   if (!ev.timestamp) ev.timestamp = rec.writtenTime;
   return ev;
