@@ -9,7 +9,7 @@ import { open, stat } from 'node:fs/promises';
 import type { Issue } from '../core/issue.js';
 import { issue } from '../core/issue.js';
 import { err, ok } from '../core/result.js';
-import { parseChunk, recordToEvent, renderRecordXml } from '../sources/evtx/index.js';
+import { parseChunk, readHeaderBlock, recordToEvent, renderRecordXml } from '../sources/evtx/index.js';
 import { readEvidenceFile } from '../sources/registry.js';
 import type { EventWithXml, SourceItem } from '../sources/types.js';
 import { walkEvidence } from '../sources/walk.js';
@@ -112,13 +112,25 @@ export async function* readTaskItems(
     return;
   }
   try {
+    // The file header's integrity flags travel with every record; its issues are reported once,
+    // by the task holding the first chunk.
+    const head = new Uint8Array(EVTX_HEADER_SIZE);
+    const got = await fh.read(head, 0, EVTX_HEADER_SIZE, 0);
+    const header = readHeaderBlock(head.subarray(0, got.bytesRead), task.path);
+    if (task.firstChunk === 0) for (const i of header.issues) yield err(i);
     const buf = new Uint8Array(EVTX_CHUNK_SIZE);
     for (let c = task.firstChunk; c < task.firstChunk + task.chunkCount; c++) {
       const fileOffset = EVTX_HEADER_SIZE + c * EVTX_CHUNK_SIZE;
       const { bytesRead } = await fh.read(buf, 0, EVTX_CHUNK_SIZE, fileOffset);
       if (bytesRead === 0) break;
       const chunk = bytesRead === EVTX_CHUNK_SIZE ? buf : buf.subarray(0, bytesRead);
-      const res = parseChunk(chunk, { file: task.path, chunkIndex: c, fileOffset, recover: task.recover });
+      const res = parseChunk(chunk, {
+        file: task.path,
+        chunkIndex: c,
+        fileOffset,
+        recover: task.recover,
+        extraFlags: header.flags,
+      });
       for (const i of res.issues) yield err(i);
       for (const item of res.items) {
         if (!item.ok) {

@@ -59,4 +59,21 @@ describe('dump over chunk ranges on worker threads', () => {
     expect(parallel.records).toBe(55);
     expect(parallel.errors).toBeGreaterThanOrEqual(1);
   });
+
+  it('carries the file header CRC flag on records in every range', async () => {
+    const file = join(dir, 'bad-header-crc.evtx');
+    writeFileSync(
+      file,
+      buildEvtxDetailed(events(60), { chunkCapacity: 5, dirty: [{ kind: 'file-header-crc' }] }).bytes,
+    );
+    const inline = await dump(file, 0);
+    const parallel = await dump(file, 2);
+    expect(parallel.text).toBe(inline.text);
+    const flags = parallel.text
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { source: { flags?: string[] } }).source.flags ?? []);
+    expect(flags).toHaveLength(60);
+    for (const f of flags) expect(f).toContain('file-header-crc-mismatch');
+  });
 });
