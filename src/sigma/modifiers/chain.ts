@@ -325,20 +325,25 @@ function stringItem(
     }
     if (!f) continue;
     const next: W[] = [];
+    const missing = new Set<string>();
     for (const w of ws) {
       const r = mapStr(w, f);
       if (typeof r === 'string') {
         if (r === 'expansion-too-large') return fail(r, `'${m}' would expand one value into too many values`);
         if (r.startsWith('unresolved-placeholder:')) {
-          const names = r.slice('unresolved-placeholder:'.length).split(',');
-          return fail(
-            'unresolved-placeholder',
-            `unresolved placeholder ${names.map((n) => `%${n}%`).join(', ')}`,
-          );
+          // Name every missing placeholder of the item, not only the first value's.
+          for (const n of r.slice('unresolved-placeholder:'.length).split(',')) missing.add(n);
+          continue;
         }
         return fail('invalid-modifier', r);
       }
       next.push(r);
+    }
+    if (missing.size) {
+      return fail(
+        'unresolved-placeholder',
+        `unresolved placeholder ${[...missing].map((n) => `%${n}%`).join(', ')}`,
+      );
     }
     ws = next;
   }

@@ -132,7 +132,8 @@ function parseSelection(
       return null;
     }
     const items: DetectionNode[] = [];
-    for (const e of n.entries) {
+    let failed = false;
+    entries: for (const e of n.entries) {
       const { field, modifiers } = splitKey(e.key);
       let v: unknown;
       if (e.value.kind === 'scalar') v = e.value.value;
@@ -141,13 +142,15 @@ function parseSelection(
         for (const it of e.value.items) {
           if (it.kind !== 'scalar') {
             errors.push(issue('invalid-value', `values of '${e.key}' must be scalars`, at(it.pos)));
-            return null;
+            failed = true;
+            continue entries;
           }
           vals.push(it.value);
         }
         if (vals.length === 0) {
           errors.push(issue('invalid-value', `'${e.key}' has an empty value list`, at(e.value.pos)));
-          return null;
+          failed = true;
+          continue;
         }
         v = vals;
       } else {
@@ -159,12 +162,14 @@ function parseSelection(
       const r = buildItem(field, modifiers, v, e.keyPos, ctx);
       if (!r.ok) {
         errors.push(issue(r.error.code, `${e.key}: ${r.error.message}`, at(e.keyPos)));
-        return null;
+        failed = true;
+        continue;
       }
       for (const w of r.warnings)
         warnings.push(issue(w.code, `${e.key}: ${w.message}`, at(e.keyPos), undefined, w.severity));
       items.push({ kind: 'item', item: r.item });
     }
+    if (failed) return null;
     return items.length === 1 ? (items[0] as DetectionNode) : { kind: 'and', items };
   };
   const keywords = (vals: unknown[], p: Pos): DetectionNode | null => {
