@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import type { Event, FieldValue } from '../../src/model/event.js';
 import { compileRule } from '../../src/sigma/compile/index.js';
 import { interpretRule } from '../../src/sigma/match/index.js';
-import type { RuleSet, SigmaRule } from '../../src/sigma/rule/index.js';
+import type { DetectionNode, RuleSet, SigmaRule, ValueMatcher } from '../../src/sigma/rule/index.js';
 import { loadRuleFiles } from '../../src/sigma/rule/index.js';
 import { plainView } from '../../src/sigma/view.js';
 import { corpusAvailable, corpusPath } from '../utils/corpus.js';
@@ -77,6 +77,27 @@ describe.skipIf(!corpusAvailable)('SigmaHQ corpus (skipped: corpus not found whe
     expect(interpreted).toEqual([]);
   });
 
+  it('compiled matchers agree with the interpreter on events synthesised from each rule', () => {
+    const diffs: string[] = [];
+    let positives = 0;
+    let checks = 0;
+    for (const t of TREES) {
+      for (const rule of set(t).rules) {
+        const m = compileRule(rule);
+        for (const fields of synthesise(rule)) {
+          const view = plainView(toEventFromFields(fields));
+          const a = interpretRule(rule, view);
+          checks++;
+          if (a) positives++;
+          if (m.match(view) !== a) diffs.push(`${rule.file}: interpreter ${a}`);
+        }
+      }
+    }
+    expect(diffs).toEqual([]);
+    expect(checks).toBeGreaterThan(10_000);
+    expect(positives).toBeGreaterThan(1_000);
+  });
+
   it('matches every regression_data case (interpreter and compiled)', () => {
     const byId = new Map<string, SigmaRule>();
     for (const t of TREES) for (const r of set(t).rules) if (r.id) byId.set(r.id, r);
@@ -107,6 +128,67 @@ describe.skipIf(!corpusAvailable)('SigmaHQ corpus (skipped: corpus not found whe
     expect(failures).toEqual([]);
   });
 });
+
+/** A plausible value for one matcher (a literal made from a pattern, a network address, ...). */
+function sample(v: ValueMatcher, mutate: boolean): FieldValue | undefined {
+  switch (v.kind) {
+    case 'pattern': {
+      const text = v.pattern.parts
+        .map((p) => (typeof p === 'string' ? p : p.wild === '?' ? 'x' : mutate ? 'MID' : ''))
+        .join('');
+      return mutate ? text.toUpperCase() : text;
+    }
+    case 'alt':
+      return v.alts[0] ? sample(v.alts[0], mutate) : undefined;
+    case 'cidr':
+      return v.family === 4 ? [...v.net].join('.') : '::1';
+    case 'cmp':
+      return v.op === 'gt' ? v.value + 1 : v.op === 'lt' ? v.value - 1 : v.value;
+    case 'exists':
+      return 'present';
+    default:
+      return undefined;
+  }
+}
+
+/** Events built from a rule's own values: one per selection, plain and mutated, and one merged. */
+function synthesise(rule: SigmaRule): Array<Record<string, FieldValue>> {
+  const out: Array<Record<string, FieldValue>> = [];
+  const merged: Record<string, FieldValue> = {};
+  const fill = (n: DetectionNode, into: Record<string, FieldValue>, mutate: boolean): void => {
+    if (n.kind !== 'item') {
+      for (const x of n.kind === 'or' ? n.items.slice(0, 1) : n.items) fill(x, into, mutate);
+      return;
+    }
+    const v = n.item.values[0];
+    const value = v ? sample(v, mutate) : undefined;
+    if (value !== undefined) into[n.item.field ?? 'Payload'] = value;
+  };
+  for (const sel of rule.detection.selections.values()) {
+    for (const mutate of [false, true]) {
+      const f: Record<string, FieldValue> = {};
+      fill(sel.node, f, mutate);
+      out.push(f);
+      if (!mutate) Object.assign(merged, f);
+    }
+  }
+  out.push(merged);
+  return out;
+}
+
+function toEventFromFields(fields: Record<string, FieldValue>): Event {
+  return {
+    kind: 'evtx',
+    timestamp: '2024-01-01T00:00:00Z',
+    channel: 'Microsoft-Windows-Sysmon/Operational',
+    provider: 'Microsoft-Windows-Sysmon',
+    eventId: Number(fields.EventID ?? 1) || 1,
+    recordId: 1,
+    computer: 'host',
+    fields,
+    source: { file: 'synthetic', offset: 0 },
+  };
+}
 
 /** Parse concatenated JSON objects (`{...}{...}` or one per line). */
 function splitJson(text: string): Array<Record<string, unknown>> {

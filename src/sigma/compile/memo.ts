@@ -1,10 +1,11 @@
 /**
  * @module sigma/compile/memo
  * The per-event memo compiled matchers share: each field's text (and its lower-case form) is
- * computed at most once per event, whatever the number of rules that read it. The memo is keyed
- * by the identity of the view and its event and reset when another event arrives, so matching
- * allocates per event and per field read, never per rule. A view must not be mutated while it is
- * being matched.
+ * computed at most once per event and view, whatever the number of rules that read it. A few
+ * slots keyed by the identity of the view and its event let an engine alternate between the views
+ * of one event (e.g. a Sysmon view and a translated 4688 view) without losing the memo; a slot is
+ * reused when another event arrives, so matching allocates per event and field read, never per
+ * rule. A view must not be mutated while it is being matched.
  */
 import type { FieldValue } from '../../model/event.js';
 import type { EventView } from '../view.js';
@@ -18,22 +19,45 @@ export interface FieldText {
   lowers: string[] | null;
 }
 
+interface Slot {
+  view: EventView | null;
+  event: unknown;
+  /** Unique per (slot, event): stamps derived results such as needle scans. */
+  generation: number;
+  readonly fields: Map<string, FieldText>;
+  keyword: FieldText | null;
+}
+
 const EMPTY: readonly string[] = Object.freeze([]);
+const SLOTS = 4;
+const slots: Slot[] = Array.from({ length: SLOTS }, () => ({
+  view: null,
+  event: null,
+  generation: 0,
+  fields: new Map<string, FieldText>(),
+  keyword: null,
+}));
+let current = slots[0] as Slot;
+let nextVictim = 0;
+let generations = 0;
 
-let curView: EventView | null = null;
-let curEvent: unknown = null;
-/** Incremented whenever the memo switches to another view or event. */
-let generation = 0;
-const fields = new Map<string, FieldText>();
-let keywordTexts: FieldText | null = null;
-
-function reset(view: EventView): void {
-  if (view === curView && view.event === curEvent) return;
-  curView = view;
-  curEvent = view.event;
-  generation++;
-  fields.clear();
-  keywordTexts = null;
+function slotOf(view: EventView): Slot {
+  if (current.view === view && current.event === view.event) return current;
+  for (const s of slots) {
+    if (s.view === view && s.event === view.event) {
+      current = s;
+      return s;
+    }
+  }
+  const s = slots[nextVictim] as Slot;
+  nextVictim = (nextVictim + 1) % SLOTS;
+  s.view = view;
+  s.event = view.event;
+  s.generation = ++generations;
+  s.fields.clear();
+  s.keyword = null;
+  current = s;
+  return s;
 }
 
 function textsOf(v: FieldValue | undefined): readonly string[] {
@@ -51,24 +75,24 @@ function textsOf(v: FieldValue | undefined): readonly string[] {
 }
 
 export function fieldText(view: EventView, name: string): FieldText {
-  reset(view);
-  let f = fields.get(name);
+  const s = slotOf(view);
+  let f = s.fields.get(name);
   if (!f) {
     const raw = view.get(name);
     f = { raw, texts: textsOf(raw), lowers: null };
-    fields.set(name, f);
+    s.fields.set(name, f);
   }
   return f;
 }
 
 /** Every value of the event as text, for keyword searches. */
 export function allTexts(view: EventView): FieldText {
-  reset(view);
-  if (!keywordTexts) {
+  const s = slotOf(view);
+  if (!s.keyword) {
     const raw = view.allValues();
-    keywordTexts = { raw, texts: textsOf(raw), lowers: null };
+    s.keyword = { raw, texts: textsOf(raw), lowers: null };
   }
-  return keywordTexts;
+  return s.keyword;
 }
 
 export function lowers(f: FieldText): readonly string[] {
@@ -78,6 +102,5 @@ export function lowers(f: FieldText): readonly string[] {
 
 /** The memo generation of a view's event: equal for every read of the same view and event. */
 export function memoGeneration(view: EventView): number {
-  reset(view);
-  return generation;
+  return slotOf(view).generation;
 }
