@@ -3,16 +3,22 @@
  * Aho–Corasick multi-pattern search over UTF-16 code units: finds which of many lower-case
  * needles occur in a text in one pass, linear in the text length whatever the number of
  * needles. The hunt uses it to pick, per event, the few rules whose literal prefilter can hold.
+ * The root's transitions are a dense table (most characters of a text leave the root), the
+ * other states keep small maps.
  */
 
 export class AhoCorasick {
-  /** Per state: code unit → next state. */
+  /** Root transitions by code unit (0 = stay at the root). */
+  private readonly root = new Int32Array(65536);
+  /** Per state: code unit → next state (state 0's row is also mirrored in `root`). */
   private readonly next: Array<Map<number, number>> = [new Map()];
   private readonly fail: number[] = [0];
   /** Per state: ids of the needles that end here (including through failure links). */
   private readonly out: number[][] = [[]];
+  readonly size: number;
 
   constructor(needles: readonly string[]) {
+    this.size = needles.length;
     needles.forEach((needle, id) => {
       let s = 0;
       for (let i = 0; i < needle.length; i++) {
@@ -25,6 +31,7 @@ export class AhoCorasick {
           this.fail.push(0);
           this.out.push([]);
           row.set(c, t);
+          if (s === 0) this.root[c] = t;
         }
         s = t;
       }
@@ -39,30 +46,48 @@ export class AhoCorasick {
         queue.push(t);
         let f = this.fail[s] as number;
         while (f !== 0 && !(this.next[f] as Map<number, number>).has(c)) f = this.fail[f] as number;
-        const g = (this.next[f] as Map<number, number>).get(c);
-        this.fail[t] = g !== undefined && g !== t ? g : 0;
+        const g = f === 0 ? this.root[c] : (this.next[f] as Map<number, number>).get(c);
+        this.fail[t] = g !== undefined && g !== 0 && g !== t ? g : 0;
         const inherited = this.out[this.fail[t] as number] as number[];
         if (inherited.length) (this.out[t] as number[]).push(...inherited);
       }
     }
   }
 
-  /** Call `hit(id)` for every needle occurrence in `text` (an id may be reported many times). */
-  search(text: string, hit: (id: number) => void): void {
+  /** Append the id of every needle occurrence in `text` to `hits` (an id may repeat). */
+  searchInto(text: string, hits: number[]): void {
     let s = 0;
+    const root = this.root;
     const next = this.next;
     const fail = this.fail;
     const out = this.out;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      let t = (next[s] as Map<number, number>).get(c);
-      while (t === undefined && s !== 0) {
-        s = fail[s] as number;
-        t = (next[s] as Map<number, number>).get(c);
+      if (s === 0) {
+        s = root[c] as number;
+      } else {
+        let t = (next[s] as Map<number, number>).get(c);
+        while (t === undefined) {
+          s = fail[s] as number;
+          if (s === 0) {
+            t = root[c] as number;
+            break;
+          }
+          t = (next[s] as Map<number, number>).get(c);
+        }
+        s = t;
       }
-      s = t ?? 0;
-      const o = out[s] as number[];
-      for (let k = 0; k < o.length; k++) hit(o[k] as number);
+      if (s !== 0) {
+        const o = out[s] as number[];
+        for (let k = 0; k < o.length; k++) hits.push(o[k] as number);
+      }
     }
+  }
+
+  /** Call `hit(id)` for every needle occurrence in `text`. */
+  search(text: string, hit: (id: number) => void): void {
+    const hits: number[] = [];
+    this.searchInto(text, hits);
+    for (const id of hits) hit(id);
   }
 }

@@ -9,6 +9,7 @@ import type { Event, FieldValue } from '../../model/event.js';
 import type { Finding } from '../../model/finding.js';
 import { makeView, matchesTarget } from '../../sigma/pipeline/index.js';
 import type { EventView } from '../../sigma/view.js';
+import type { AhoCorasick } from './aho.js';
 import { keyFieldNames, keyFields, ruleFinding } from './findings.js';
 import type { PreparedRule, PreparedRules, TargetGroup } from './prepare.js';
 
@@ -31,11 +32,12 @@ export interface EventMatcher {
 
 const NO_GROUPS: TargetGroup[] = [];
 
-function forEachText(v: FieldValue | undefined, fn: (s: string) => void): void {
+/** Run the automaton over every text of a value (lower-cased), collecting needle ids. */
+function searchValue(ac: AhoCorasick, v: FieldValue | undefined, hits: number[]): void {
   if (v === undefined || v === null) return;
-  if (typeof v === 'string') fn(v.toLowerCase());
-  else if (Array.isArray(v)) for (const x of v) forEachText(x, fn);
-  else fn(String(v).toLowerCase());
+  if (typeof v === 'string') ac.searchInto(v.toLowerCase(), hits);
+  else if (Array.isArray(v)) for (const x of v) searchValue(ac, x, hits);
+  else ac.searchInto(String(v).toLowerCase(), hits);
 }
 
 export function createEventMatcher(prepared: PreparedRules, sink: MatchSink): EventMatcher {
@@ -52,7 +54,12 @@ export function createEventMatcher(prepared: PreparedRules, sink: MatchSink): Ev
   const marks = new Uint32Array(prepared.rules.length);
   let epoch = 0;
   const candidates: PreparedRule[] = [];
+  const hits: number[] = [];
   const { byChannel, other } = prepared.index;
+  const allSeen: Uint32Array[] = [];
+  for (const byId of byChannel.values())
+    for (const gs of byId.values()) for (const gr of gs) for (const f of gr.byField) allSeen.push(f.seen);
+  for (const gr of other) for (const f of gr.byField) allSeen.push(f.seen);
 
   const runRule = (p: PreparedRule, event: Event, view: EventView, targetId: string): boolean => {
     if (!p.matcher.match(view)) return false;
@@ -70,20 +77,29 @@ export function createEventMatcher(prepared: PreparedRules, sink: MatchSink): Ev
     epoch = (epoch + 1) >>> 0;
     if (epoch === 0) {
       marks.fill(0);
+      for (const seen of allSeen) seen.fill(0);
       epoch = 1;
     }
     candidates.length = 0;
     for (const f of g.byField) {
-      const hit = (id: number) => {
-        for (const p of f.owners[id] as PreparedRule[]) {
+      hits.length = 0;
+      if (f.field === null) for (const v of view.allValues()) searchValue(f.ac, v, hits);
+      else searchValue(f.ac, view.get(f.field), hits);
+      const seen = f.seen;
+      for (let h = 0; h < hits.length; h++) {
+        const id = hits[h] as number;
+        // A needle can occur many times in a text: visit its rules once.
+        if (seen[id] === epoch) continue;
+        seen[id] = epoch;
+        const owners = f.owners[id] as PreparedRule[];
+        for (let k = 0; k < owners.length; k++) {
+          const p = owners[k] as PreparedRule;
           if (marks[p.seq] !== epoch) {
             marks[p.seq] = epoch;
             candidates.push(p);
           }
         }
-      };
-      if (f.field === null) for (const v of view.allValues()) forEachText(v, (s) => f.ac.search(s, hit));
-      else forEachText(view.get(f.field), (s) => f.ac.search(s, hit));
+      }
     }
     for (const p of candidates) if (runRule(p, event, view, g.target.id)) matched++;
     return matched;

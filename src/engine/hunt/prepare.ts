@@ -75,7 +75,7 @@ export interface TargetGroup {
   check: boolean;
   always: PreparedRule[];
   /** `field` null = every value of the event (keyword rules). */
-  byField: Array<{ field: string | null; ac: AhoCorasick; owners: PreparedRule[][] }>;
+  byField: Array<{ field: string | null; ac: AhoCorasick; owners: PreparedRule[][]; seen: Uint32Array }>;
 }
 
 export interface RuleIndex {
@@ -140,6 +140,7 @@ export function buildGroups(entries: readonly IndexEntry[], usePrefilters = true
       field,
       ac: new AhoCorasick([...needles.keys()]),
       owners: [...needles.values()],
+      seen: new Uint32Array(needles.size),
     }));
     groups.push({
       target,
