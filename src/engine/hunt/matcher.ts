@@ -56,10 +56,8 @@ export function createEventMatcher(prepared: PreparedRules, sink: MatchSink): Ev
   const candidates: PreparedRule[] = [];
   const hits: number[] = [];
   const { byChannel, other } = prepared.index;
-  const allSeen: Uint32Array[] = [];
-  for (const byId of byChannel.values())
-    for (const gs of byId.values()) for (const gr of gs) for (const f of gr.byField) allSeen.push(f.seen);
-  for (const gr of other) for (const f of gr.byField) allSeen.push(f.seen);
+  // Per-needle marks of this matcher, by automaton slot (allocated on first use).
+  const seenBySlot: Array<Uint32Array | undefined> = new Array(prepared.index.slots);
 
   const runRule = (p: PreparedRule, event: Event, view: EventView, targetId: string): boolean => {
     if (!p.matcher.match(view)) return false;
@@ -77,7 +75,7 @@ export function createEventMatcher(prepared: PreparedRules, sink: MatchSink): Ev
     epoch = (epoch + 1) >>> 0;
     if (epoch === 0) {
       marks.fill(0);
-      for (const seen of allSeen) seen.fill(0);
+      for (const seen of seenBySlot) seen?.fill(0);
       epoch = 1;
     }
     candidates.length = 0;
@@ -85,7 +83,11 @@ export function createEventMatcher(prepared: PreparedRules, sink: MatchSink): Ev
       hits.length = 0;
       if (f.field === null) for (const v of view.allValues()) searchValue(f.ac, v, hits);
       else searchValue(f.ac, view.get(f.field), hits);
-      const seen = f.seen;
+      let seen = seenBySlot[f.slot];
+      if (!seen) {
+        seen = new Uint32Array(f.owners.length);
+        seenBySlot[f.slot] = seen;
+      }
       for (let h = 0; h < hits.length; h++) {
         const id = hits[h] as number;
         // A needle can occur many times in a text: visit its rules once.

@@ -75,7 +75,8 @@ export interface TargetGroup {
   check: boolean;
   always: PreparedRule[];
   /** `field` null = every value of the event (keyword rules). */
-  byField: Array<{ field: string | null; ac: AhoCorasick; owners: PreparedRule[][]; seen: Uint32Array }>;
+  /** `slot`: a dense number per automaton, so each matcher can keep its own per-needle marks. */
+  byField: Array<{ field: string | null; ac: AhoCorasick; owners: PreparedRule[][]; slot: number }>;
 }
 
 export interface RuleIndex {
@@ -83,6 +84,8 @@ export interface RuleIndex {
   byChannel: Map<string, Map<number, TargetGroup[]>>;
   /** Targets that match any channel or none (source kinds such as web or network logs). */
   other: TargetGroup[];
+  /** Number of automata (`byField[].slot` runs from 0 to slots - 1). */
+  slots: number;
 }
 
 export interface PreparedRules {
@@ -140,7 +143,7 @@ export function buildGroups(entries: readonly IndexEntry[], usePrefilters = true
       field,
       ac: new AhoCorasick([...needles.keys()]),
       owners: [...needles.values()],
-      seen: new Uint32Array(needles.size),
+      slot: -1,
     }));
     groups.push({
       target,
@@ -182,7 +185,10 @@ function buildIndex(entries: readonly IndexEntry[], usePrefilters: boolean): Rul
     for (const [id, list] of byId) m.set(id, buildGroups(list, usePrefilters));
     byChannel.set(ch, m);
   }
-  return { byChannel, other: buildGroups(other, usePrefilters) };
+  const index: RuleIndex = { byChannel, other: buildGroups(other, usePrefilters), slots: 0 };
+  const all = [...byChannel.values()].flatMap((m) => [...m.values()].flat()).concat(index.other);
+  for (const g of all) for (const f of g.byField) f.slot = index.slots++;
+  return index;
 }
 
 /** Load, resolve, check and compile every rule. Never throws on a bad rule. */
