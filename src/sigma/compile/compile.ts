@@ -24,7 +24,7 @@ import type {
 import type { EventView } from '../view.js';
 import type { FieldText } from './memo.js';
 import { allTexts, fieldText, lowers } from './memo.js';
-import type { NeedleIndex } from './needles.js';
+import type { NeedleIndex, NeedleSet } from './needles.js';
 import { defaultNeedleIndex } from './needles.js';
 import type { Prefilter } from './prefilter.js';
 import { rulePrefilter } from './prefilter.js';
@@ -239,8 +239,8 @@ function compileItem(item: DetectionItem): Pred {
     const parts: Pred[] = item.values.map((v) => {
       const lits = containsLiterals(v, keyword);
       if (lits) {
-        const ids = index.register(field, lits);
-        return (view: EventView) => index.anyFound(view, field, ids);
+        const set = index.register(field, lits);
+        return (view: EventView) => index.anyFound(view, set);
       }
       const p = valuePred(v, keyword);
       return (view: EventView) => p(read(view), view);
@@ -264,7 +264,7 @@ function compileItem(item: DetectionItem): Pred {
     return neg ? (view) => !p(read(view), view) : (view) => p(read(view), view);
   }
   return (view) => {
-    if (ids && index.anyFound(view, field, ids)) return !neg;
+    if (ids && index.anyFound(view, ids)) return !neg;
     if (preds.length) {
       const f = read(view);
       for (const p of preds) if (p(f, view)) return !neg;
@@ -330,13 +330,13 @@ function combine(kind: 'and' | 'or', kids: Pred[]): Pred {
 }
 
 function prefilterPred(p: Prefilter, index: NeedleIndex): Pred {
-  const terms = p.anyOf.map((t) => ({ field: t.field, ids: index.register(t.field, t.needles) }));
+  const terms = p.anyOf.map((t) => index.register(t.field, t.needles));
   if (terms.length === 1) {
-    const { field, ids } = terms[0] as { field: string | null; ids: Int32Array };
-    return (view) => index.anyFound(view, field, ids);
+    const only = terms[0] as NeedleSet;
+    return (view) => index.anyFound(view, only);
   }
   return (view) => {
-    for (const t of terms) if (index.anyFound(view, t.field, t.ids)) return true;
+    for (const t of terms) if (index.anyFound(view, t)) return true;
     return false;
   };
 }

@@ -126,32 +126,45 @@ class FieldNeedles {
     }
   }
 
+  scannedFor(gen: number): boolean {
+    return this.scannedGen === gen && this.built === this.needles.length;
+  }
+
   has(id: number, gen: number): boolean {
     return this.stamp[id] === gen;
   }
+}
+
+/** A registered group of needles: which field they belong to and their ids. */
+export interface NeedleSet {
+  readonly field: string | null;
+  readonly ids: Int32Array;
+  /** @internal */
+  readonly table: FieldNeedles;
 }
 
 /** Needles of many rules, per field; `null` field = every value (keywords). */
 export class NeedleIndex {
   private readonly fields = new Map<string | null, FieldNeedles>();
 
-  /** Register needles for a field; returns their ids. */
-  register(field: string | null, needles: readonly string[]): Int32Array {
+  /** Register needles for a field. */
+  register(field: string | null, needles: readonly string[]): NeedleSet {
     let f = this.fields.get(field);
     if (!f) {
       f = new FieldNeedles();
       this.fields.set(field, f);
     }
-    const fn = f;
-    return Int32Array.from(needles.map((n) => fn.add(n)));
+    const table = f;
+    return { field, ids: Int32Array.from(needles.map((n) => table.add(n))), table };
   }
 
-  /** Whether the field's text (lower-cased) contains any of the needles, for the view's event. */
-  anyFound(view: EventView, field: string | null, ids: Int32Array): boolean {
-    const f = this.fields.get(field);
-    if (!f) return false;
+  /** Whether the field's text (lower-cased) contains any of the set's needles, for the view's event. */
+  anyFound(view: EventView, set: NeedleSet): boolean {
+    const f = set.table;
     const gen = memoGeneration(view);
-    f.scan(lowers(field === null ? allTexts(view) : fieldText(view, field)), gen);
+    if (!f.scannedFor(gen))
+      f.scan(lowers(set.field === null ? allTexts(view) : fieldText(view, set.field)), gen);
+    const ids = set.ids;
     for (let i = 0; i < ids.length; i++) if (f.has(ids[i] as number, gen)) return true;
     return false;
   }
