@@ -23,7 +23,10 @@ describe('per-event memo', () => {
     const base = plainView(e);
     const upper: EventView = {
       event: e,
-      get: (n) => (reads++, String(base.get(n)).toUpperCase()),
+      get: (n) => {
+        reads++;
+        return String(base.get(n)).toUpperCase();
+      },
       allValues: () => [],
     };
     const plain = plainView(e);
