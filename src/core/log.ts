@@ -18,9 +18,7 @@ export interface Progress {
   done(): void;
 }
 
-export interface IssueSink {
-  (issue: Issue): void;
-}
+export type IssueSink = (issue: Issue) => void;
 
 export const nullLogger: Logger = { debug() {}, info() {}, warn() {} };
 export const nullProgress: Progress = { start() {}, advance() {}, done() {} };

@@ -95,7 +95,8 @@ export function getField(e: Event, name: string): FieldValue | undefined {
   const fields = e.fields;
   // Own properties only: evidence may name a field `constructor` or `__proto__`.
   if (Object.hasOwn(fields, name)) return fields[name];
-  if (Object.hasOwn(SYSTEM_FIELDS, name)) return (SYSTEM_FIELDS[name] as (e: Event) => FieldValue | undefined)(e);
+  if (Object.hasOwn(SYSTEM_FIELDS, name))
+    return (SYSTEM_FIELDS[name] as (e: Event) => FieldValue | undefined)(e);
   // Sigma "Field Usage": details-view names with spaces stripped (`Threat Name` -> `ThreatName`).
   const spaced = compactNames(fields).get(name);
   return spaced === undefined ? undefined : fields[spaced];
@@ -113,7 +114,10 @@ function compactNames(fields: Event['fields']): ReadonlyMap<string, string> {
   for (const k in fields) {
     if (k.includes(' ') && Object.hasOwn(fields, k)) {
       const c = k.replace(/ /g, '');
-      if (!Object.hasOwn(fields, c)) (m ??= new Map()).set(c, k);
+      if (!Object.hasOwn(fields, c)) {
+        m ??= new Map();
+        m.set(c, k);
+      }
     }
   }
   compactFor = fields;

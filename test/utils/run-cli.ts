@@ -19,13 +19,20 @@ export function normalise(s: string): string {
   return s.split(repoRoot).join('<root>').replace(/\\/g, '/');
 }
 
-export function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(repoRoot, 'test/utils/cli-entry.ts'), ...args], {
-      cwd: opts.cwd ?? repoRoot,
-      env: { ...process.env, ...opts.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', resolve(repoRoot, 'test/utils/cli-entry.ts'), ...args],
+      {
+        cwd: opts.cwd ?? repoRoot,
+        env: { ...process.env, ...opts.env, NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
