@@ -48,6 +48,8 @@ export function detectFromHead(
     }
     if (!(c > 0)) continue;
     if (!best || c > best.confidence) best = { descriptor: d, confidence: Math.min(c, 1) };
+    // Full confidence (a magic number) cannot be beaten: skip the text sniffers' decoding.
+    if (c >= 1) break;
   }
   return best;
 }
