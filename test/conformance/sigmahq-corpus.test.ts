@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Event, FieldValue } from '../../src/model/event.js';
-import { compileRule } from '../../src/sigma/compile/index.js';
+import { compileRule, compileRuleGroup } from '../../src/sigma/compile/index.js';
 import { interpretRule } from '../../src/sigma/match/index.js';
 import type { DetectionNode, RuleSet, SigmaRule, ValueMatcher } from '../../src/sigma/rule/index.js';
 import { loadRuleFiles } from '../../src/sigma/rule/index.js';
@@ -96,6 +96,25 @@ describe.skipIf(!corpusAvailable)('SigmaHQ corpus (skipped: corpus not found whe
     expect(diffs).toEqual([]);
     expect(checks).toBeGreaterThan(10_000);
     expect(positives).toBeGreaterThan(1_000);
+  });
+
+  it('a rule group matches exactly what its rules match one by one', () => {
+    const rules = set('rules').rules;
+    const group = compileRuleGroup(rules);
+    const diffs: string[] = [];
+    let matched = 0;
+    for (const rule of rules.slice(0, 150)) {
+      for (const fields of synthesise(rule)) {
+        const view = plainView(toEventFromFields(fields));
+        const got: number[] = [];
+        group.match(view, (i) => got.push(i));
+        const want = group.matchers.flatMap((m, i) => (m.match(view) ? [i] : []));
+        matched += want.length;
+        if (got.join() !== want.join()) diffs.push(`${rule.file}: group ${got} vs ${want}`);
+      }
+    }
+    expect(diffs).toEqual([]);
+    expect(matched).toBeGreaterThan(100);
   });
 
   it('matches every regression_data case (interpreter and compiled)', () => {

@@ -5,6 +5,8 @@
 
 export type { CompileOptions, RuleMatcher } from './compile.js';
 export { compileRule, compileRuleStrict, patternTest, UnsupportedFeatureError } from './compile.js';
+export type { RuleGroup } from './group.js';
+export { compileRuleGroup } from './group.js';
 export { defaultNeedleIndex, NeedleIndex } from './needles.js';
 export type { Prefilter, PrefilterTerm } from './prefilter.js';
 export { MIN_NEEDLE, rulePrefilter } from './prefilter.js';

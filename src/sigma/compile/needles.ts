@@ -34,7 +34,7 @@ const COMMON = new Set([
 const hash2 = (a: number, b: number): number => ((a & 0xff) << 8) | (b & 0xff);
 const hash3 = (a: number, b: number, c: number): number => (a * 961 + b * 31 + c) & (TABLE - 1);
 
-class FieldNeedles {
+export class FieldNeedles {
   readonly needles: string[] = [];
   readonly ids = new Map<string, number>();
   private built = 0;
@@ -45,6 +45,9 @@ class FieldNeedles {
   private offs = new Int32Array(0);
   private stamp = new Int32Array(0);
   private scannedGen = -1;
+  /** Ids found by the last scan (the first `foundCount` entries). */
+  found = new Int32Array(16);
+  foundCount = 0;
 
   add(needle: string): number {
     let id = this.ids.get(needle);
@@ -104,6 +107,7 @@ class FieldNeedles {
     if (this.scannedGen === gen) return;
     if (this.built !== this.needles.length) this.build();
     this.scannedGen = gen;
+    this.foundCount = 0;
     const { heads2, heads3, has2, next, offs, stamp, needles } = this;
     for (const s of texts) {
       const len = s.length;
@@ -112,7 +116,7 @@ class FieldNeedles {
         const b = s.charCodeAt(i + 1);
         if (has2) {
           for (let k = heads2[hash2(a, b)] as number; k >= 0; k = next[k] as number) {
-            if (stamp[k] !== gen && s.startsWith(needles[k] as string, i)) stamp[k] = gen;
+            if (stamp[k] !== gen && s.startsWith(needles[k] as string, i)) this.mark(k, gen);
           }
         }
         if (i + 2 >= len) continue;
@@ -120,10 +124,20 @@ class FieldNeedles {
           if (stamp[k] === gen) continue;
           const start = i - (offs[k] as number);
           const nd = needles[k] as string;
-          if (start >= 0 && start + nd.length <= len && s.startsWith(nd, start)) stamp[k] = gen;
+          if (start >= 0 && start + nd.length <= len && s.startsWith(nd, start)) this.mark(k, gen);
         }
       }
     }
+  }
+
+  private mark(id: number, gen: number): void {
+    this.stamp[id] = gen;
+    if (this.foundCount === this.found.length) {
+      const bigger = new Int32Array(this.found.length * 2);
+      bigger.set(this.found);
+      this.found = bigger;
+    }
+    this.found[this.foundCount++] = id;
   }
 
   scannedFor(gen: number): boolean {
@@ -167,6 +181,15 @@ export class NeedleIndex {
     const ids = set.ids;
     for (let i = 0; i < ids.length; i++) if (f.has(ids[i] as number, gen)) return true;
     return false;
+  }
+
+  /** Make sure the set's field is scanned for the view's event; returns the event generation. */
+  ensureScanned(view: EventView, set: NeedleSet): number {
+    const gen = memoGeneration(view);
+    if (!set.table.scannedFor(gen)) {
+      set.table.scan(lowers(set.field === null ? allTexts(view) : fieldText(view, set.field)), gen);
+    }
+    return gen;
   }
 
   /** Number of distinct needles per field (for reports and tests). */

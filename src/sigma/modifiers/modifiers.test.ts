@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { base64Offsets, expandPlaceholders, utf16, WINDASH_MAX_POSITIONS, windash } from './encoding.js';
 import { globMatch, parseSigmaString, renderPattern } from './pattern.js';
-import { compileRegex, isNativeSafe, REGEX_TEXT_CAP } from './regex.js';
+import { compileRegex, isNativeSafe, REGEX_TEXT_CAP, requiredLiteral } from './regex.js';
 import { datePart, inCidr, parseCidr, parseIp, parseNumber } from './scalar.js';
 
 const plain = (s: string) => ({ pattern: parseSigmaString(s), bytes: false });
@@ -193,5 +193,37 @@ describe('scalar modifiers', () => {
     expect(datePart('hour', '2024-01-01T10:00:00-05:00')).toBe(15);
     expect(datePart('year', 1_700_000_000)).toBe(2023);
     expect(datePart('year', 'not a date')).toBeNaN();
+  });
+});
+
+describe('required regex literals', () => {
+  it.each([
+    ['net\\s+user\\s+', 'user'],
+    ['\\\\Windows\\\\System32\\\\[a-zA-Z0-9]{8}\\.tmp$', '\\Windows\\System32\\'],
+    ['abc?de', null],
+    ['abcd?efgh', 'efgh'],
+    ['(foo|bar)baz', 'baz'],
+    ['foo|bar', null],
+    ['a{0,3}bcd', 'bcd'],
+    ['xy+zzz', 'zzz'],
+    ['(?i)ab(?-i)cde', null],
+    ['[abc]def', 'def'],
+    ['cmd.{0,5}(?:/c|/r)', 'cmd'],
+  ])('%s needs %j', (src, lit) => {
+    expect(requiredLiteral(src)).toBe(lit);
+  });
+
+  it('the literal check never changes a result', () => {
+    const cases: Array<[string, string[], string]> = [
+      ['net\\s+user\\s+', [], 'NET  USER x'],
+      ['net\\s+user\\s+', ['i'], 'NET  USER x'],
+      ['abc', ['i'], 'xABCx'],
+      ['a\\.b\\.c', [], 'a.b.c'],
+    ];
+    for (const [src, flags, text] of cases) {
+      const c = compileRegex(src, flags);
+      const plain = new RegExp(src, flags.join(''));
+      expect(c.ok && c.tester.test(text)).toBe(plain.test(text));
+    }
   });
 });

@@ -109,6 +109,88 @@ export function isNativeSafe(src: string): boolean {
   return stack.length === 1;
 }
 
+const LITERAL_ESCAPE = /[\\.^$|?*+()[\]{}/\-'"#%&,:;<=>@_`~!]/;
+
+/**
+ * The longest literal a match must contain (for a cheap `includes` check before the regex), or
+ * null. Conservative: only top-level plain characters and escaped punctuation count; any
+ * alternation, group, class, or optional repeat ends or drops a run.
+ */
+export function requiredLiteral(src: string): string | null {
+  // Inline flags inside the pattern may switch case-sensitivity: no literal then.
+  if (/\(\?[a-zA-Z]*[a-zA-Z]\)|\(\?[a-zA-Z]+:/.test(src)) return null;
+  const classEnd = (i: number): number => {
+    let j = i + 1;
+    if (src[j] === '^') j++;
+    if (src[j] === ']') j++;
+    while (j < src.length && src[j] !== ']') j += src[j] === '\\' ? 2 : 1;
+    return j;
+  };
+  let depth = 0;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') i++;
+    else if (c === '[') i = classEnd(i);
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return null;
+  }
+  let best = '';
+  let run = '';
+  const flush = () => {
+    if (run.length > best.length) best = run;
+    run = '';
+  };
+  for (let i = 0; i < src.length; ) {
+    const c = src[i] as string;
+    let lit: string | null = null;
+    let width = 1;
+    if (c === '\\') {
+      const n = src[i + 1];
+      if (n !== undefined && LITERAL_ESCAPE.test(n)) lit = n;
+      width = 2;
+    } else if (c === '[') {
+      width = classEnd(i) - i + 1;
+    } else if (c === '(') {
+      let d = 0;
+      let j = i;
+      for (; j < src.length; j++) {
+        if (src[j] === '\\') j++;
+        else if (src[j] === '[') j = classEnd(j);
+        else if (src[j] === '(') d++;
+        else if (src[j] === ')' && --d === 0) break;
+      }
+      width = j - i + 1;
+    } else if (!'.^$*+?{}|)'.includes(c)) lit = c;
+    // The quantifier after the atom, if any.
+    const rest = src.slice(i + width);
+    let qlen = 0;
+    let min = 1;
+    let repeats = false;
+    const brace = /^\{(\d*)(,\d*)?\}/.exec(rest);
+    if (rest[0] === '?' || rest[0] === '*') {
+      qlen = 1;
+      min = 0;
+    } else if (rest[0] === '+') {
+      qlen = 1;
+      repeats = true;
+    } else if (brace) {
+      qlen = brace[0].length;
+      min = Number(brace[1] || 0);
+      repeats = true;
+    }
+    if (qlen && (rest[qlen] === '?' || rest[qlen] === '+')) qlen++;
+    if (lit === null || min === 0) flush();
+    else {
+      run += lit;
+      if (repeats) flush();
+    }
+    i += width + qlen;
+  }
+  flush();
+  return best.length >= 3 ? best : null;
+}
+
 /** Python-style leading inline flags `(?i)`, `(?ims)` become flags. */
 function liftInlineFlags(src: string, flags: Set<string>): string {
   const m = /^\(\?([ims]+)\)/.exec(src);
@@ -130,6 +212,17 @@ export function compileRegex(source: string, flagList: readonly string[]): Regex
   } catch (e) {
     return { ok: false, message: `regular expression not supported: ${(e as Error).message}` };
   }
+  // A literal every match contains: a cheap check that skips most regex runs.
+  const lit = requiredLiteral(src);
+  const hasLit =
+    lit === null
+      ? () => true
+      : flags.has('i')
+        ? (
+            (r: RegExp) => (t: string) =>
+              r.test(t)
+          )(new RegExp(lit.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'))
+        : (t: string) => t.includes(lit);
   let native: RegExp | null = null;
   if (isNativeSafe(src)) {
     try {
@@ -145,8 +238,9 @@ export function compileRegex(source: string, flagList: readonly string[]): Regex
       tester: {
         engine: 'native',
         test(text) {
-          if (text.length <= NATIVE_TEXT_MAX) return n.test(text);
-          return re2.test(text.length > REGEX_TEXT_CAP ? text.slice(0, REGEX_TEXT_CAP) : text);
+          const t = text.length > REGEX_TEXT_CAP ? text.slice(0, REGEX_TEXT_CAP) : text;
+          if (!hasLit(t)) return false;
+          return t.length <= NATIVE_TEXT_MAX ? n.test(t) : re2.test(t);
         },
       },
     };
@@ -155,7 +249,10 @@ export function compileRegex(source: string, flagList: readonly string[]): Regex
     ok: true,
     tester: {
       engine: 're2',
-      test: (text) => re2.test(text.length > REGEX_TEXT_CAP ? text.slice(0, REGEX_TEXT_CAP) : text),
+      test(text) {
+        const t = text.length > REGEX_TEXT_CAP ? text.slice(0, REGEX_TEXT_CAP) : text;
+        return hasLit(t) && re2.test(t);
+      },
     },
   };
 }
