@@ -5,8 +5,15 @@
  * correlation evaluation have their own surfaces (`sigma/pipeline`, `sigma/correlate`).
  */
 
-export type { Prefilter, RuleMatcher } from './compile/index.js';
-export { compileRule, compileRuleStrict, rulePrefilter, UnsupportedFeatureError } from './compile/index.js';
+export type { CompileOptions, Prefilter, PrefilterTerm, RuleGroup, RuleMatcher } from './compile/index.js';
+export {
+  compileRule,
+  compileRuleGroup,
+  compileRuleStrict,
+  NeedleIndex,
+  rulePrefilter,
+  UnsupportedFeatureError,
+} from './compile/index.js';
 export type { FilterApplication } from './filter/index.js';
 export { applyFilter, applyFilters, filterKey, hasTopLevelNot, logsourceMatches } from './filter/index.js';
 export type { ItemExplanation, MatchExplanation, SelectionExplanation } from './match/index.js';
