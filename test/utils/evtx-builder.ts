@@ -58,6 +58,8 @@ export interface BuildOptions {
   minorVersion?: number;
   /** Defects applied after building (see `Defect`). */
   dirty?: Defect[];
+  /** Pad every record with zeros to a multiple of 8 bytes, as Windows writes them. Default false. */
+  alignRecords?: boolean;
 }
 
 export interface RecordLayout {
@@ -100,6 +102,7 @@ function encodeRecord(
   rec: RecordSpec,
   pos: number,
   tables: ChunkTables,
+  align: boolean,
 ): { bytes: Uint8Array; refs: number[] } {
   const w = new ByteSink(pos);
   const notes: EncodeNotes = { templateRefs: [] };
@@ -111,6 +114,7 @@ function encodeRecord(
   enc.fragmentHeader();
   for (const n of rec.body) enc.node(n, true);
   w.u8(0x00);
+  if (align) while ((w.len + 4) % 8 !== 0) w.u8(0x00);
   const size = w.len + 4;
   w.patch32(sizeAt, size);
   w.u32(size);
@@ -193,7 +197,7 @@ export function buildEvtxRecords(records: RecordSpec[], opts: BuildOptions = {})
     if (cur.records.length > 0 && (rec.newChunk || cur.records.length >= cap)) close();
     for (let attempt = 0; ; attempt++) {
       const tables = cloneTables(cur.tables);
-      const { bytes, refs } = encodeRecord(rec, cur.pos, tables);
+      const { bytes, refs } = encodeRecord(rec, cur.pos, tables, opts.alignRecords ?? false);
       if (cur.pos + bytes.length <= CHUNK_SIZE) {
         cur.buf.set(bytes, cur.pos);
         cur.records.push({
