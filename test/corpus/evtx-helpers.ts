@@ -13,7 +13,10 @@ export function readTsv(path: string): Array<Record<string, string>> {
 
 export interface EvtxSummary {
   ok: number;
+  /** Records that were found but could not be read (not counting `missing`). */
   recordErrors: number;
+  /** Records a chunk header promises that never came back (`evtx.records-missing` items). */
+  missing: number;
   chunkIssues: number;
   ids: Array<number | null>;
   /** Records whose header number differs from the EventRecordID inside the event. */
@@ -27,6 +30,7 @@ export function summarise(path: string, recover = false): EvtxSummary {
   const s: EvtxSummary = {
     ok: 0,
     recordErrors: 0,
+    missing: 0,
     chunkIssues: res.issues.filter((i) => i.severity === 'error').length,
     ids: [],
     hdrNeXml: 0,
@@ -35,6 +39,10 @@ export function summarise(path: string, recover = false): EvtxSummary {
   };
   for (const it of res.items) {
     if (!it.ok) {
+      if (it.issues[0]?.code === 'evtx.records-missing') {
+        s.missing++;
+        continue;
+      }
       s.recordErrors++;
       s.errorCodes.push(it.issues[0]?.code ?? '?');
       continue;

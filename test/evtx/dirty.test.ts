@@ -3,19 +3,23 @@
  * Dirty fixtures named after their defect, built at test time by the project's EVTX writer,
  * with asserted ok/err counts (style rule 8). Base file: 12 records (100..111) in 3 chunks of 4.
  * Each case names which records must come back, how many error items there are, and the flags
- * or file-level issues the defect must leave.
+ * or file-level issues the defect must leave. Records are 8-byte aligned, as Windows writes them
+ * (resynchronisation after a broken record looks at aligned offsets only).
  */
 import { describe, expect, it } from 'vitest';
-import { parseEvtxBytes } from '../../src/sources/evtx/index.js';
+import type { Issue } from '../../src/core/issue.js';
+import { MAX_RECORDS_PER_CHUNK, parseEvtxBytes, readEvtx } from '../../src/sources/evtx/index.js';
+import type { SourceItem } from '../../src/sources/types.js';
 import { buildEvtx, buildEvtxDetailed, type Defect } from '../utils/evtx-builder.js';
 import { sampleEvent } from '../utils/evtx-samples.js';
 
 const events = Array.from({ length: 12 }, (_, i) => sampleEvent(i));
-const opts = { chunkCapacity: 4 };
+const opts = { chunkCapacity: 4, alignRecords: true };
 const { layout } = buildEvtxDetailed(events, opts);
 const chunk1 = layout.chunks[1];
+const rec105 = chunk1?.records[1];
 const rec106 = chunk1?.records[2];
-if (!chunk1 || !rec106) throw new Error('unexpected layout');
+if (!chunk1 || !rec105 || !rec106) throw new Error('unexpected layout');
 const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
 const ALL = range(100, 111);
 const without = (...n: number[]) => ALL.filter((x) => !n.includes(x));
@@ -75,13 +79,14 @@ const CASES: Case[] = [
     name: 'truncated-file-mid-record',
     dirty: [{ kind: 'truncate-file', length: rec106.offset + 40 }],
     ok: range(100, 105),
-    err: 1,
-    errCodes: ['evtx.record-bad-size'],
+    err: 2,
+    errCodes: ['evtx.record-bad-size', 'evtx.records-missing'],
+    issues: ['evtx.file-truncated'],
   },
   {
     name: 'garbage-record',
     dirty: [{ kind: 'garbage-record', chunk: 1, record: 2 }],
-    ok: without(106, 107),
+    ok: without(106),
     err: 1,
     errCodes: ['evtx.record-bad-magic'],
   },
@@ -96,14 +101,14 @@ const CASES: Case[] = [
   {
     name: 'record-size-zero',
     dirty: [{ kind: 'record-size', chunk: 1, record: 2, size: 0 }],
-    ok: without(106, 107),
+    ok: without(106),
     err: 1,
     errCodes: ['evtx.record-bad-size'],
   },
   {
     name: 'record-size-absurd',
     dirty: [{ kind: 'record-size', chunk: 1, record: 2, size: 0xfffffff0, copy: true }],
-    ok: without(106, 107),
+    ok: without(106),
     err: 1,
     errCodes: ['evtx.record-bad-size'],
   },
@@ -117,7 +122,7 @@ const CASES: Case[] = [
   {
     name: 'record-magic',
     dirty: [{ kind: 'record-magic', chunk: 1, record: 2 }],
-    ok: without(106, 107),
+    ok: without(106),
     err: 1,
     errCodes: ['evtx.record-bad-magic'],
   },
@@ -185,15 +190,132 @@ describe('dirty EVTX fixtures (built by test/utils/evtx-builder.ts)', () => {
     expect(flagged).toEqual([110, 111]);
   });
 
-  it('a torn chunk keeps the other chunks whole and never returns the torn record unflagged', () => {
-    const keep = rec106.offset - chunk1.offset + 40;
+  it('a torn chunk reports the records its header promises and does not hold (issue #2, gap 1)', async () => {
+    // Chunk 1 (records 104..107) is zeroed from 40 bytes into record 105: 105 is torn (flagged),
+    // 106 and 107 are gone. Each missing record is one error item naming the chunk and the run.
+    const keep = rec105.offset - chunk1.offset + 40;
     const bytes = buildEvtx(events, { ...opts, dirty: [{ kind: 'truncate-chunk', chunk: 1, keep }] });
     const r = parseEvtxBytes(bytes, { file: 't.evtx' });
     const ok = r.items.flatMap((i) => (i.ok ? [i.value] : []));
-    const nums = ok.map((x) => x.recordNumber);
-    for (const n of [...range(100, 105), ...range(108, 111)]) expect(nums).toContain(n);
-    expect(nums).not.toContain(107);
-    for (const x of ok.filter((y) => y.recordNumber === 106)) expect(x.flags.length).toBeGreaterThan(0);
+    expect(ok.map((x) => x.recordNumber)).toEqual(without(106, 107));
+    expect(ok.find((x) => x.recordNumber === 105)?.flags).toContain('record-size-copy-mismatch');
+    const errs = errIssues(r.items);
+    expect(errs.map((e) => [e.code, e.location?.file, e.location?.offset, e.details?.recordNumber])).toEqual([
+      ['evtx.records-missing', 't.evtx', chunk1.offset, 106],
+      ['evtx.records-missing', 't.evtx', chunk1.offset, 107],
+    ]);
+    expect(errs[0]?.details).toMatchObject({
+      chunk: 1,
+      first: 106,
+      last: 107,
+      count: 2,
+      stoppedAt: rec106.offset,
+    });
+    expect(r.issues).toEqual([]);
+    // The streaming reader yields the same error items (dump counts them as unreadable records).
+    const streamed = await collect(readEvtx(input(bytes, 't.evtx')));
+    expect(errIssues(streamed).map((e) => [e.code, e.details?.recordNumber])).toEqual([
+      ['evtx.records-missing', 106],
+      ['evtx.records-missing', 107],
+    ]);
+  });
+
+  it('a truncated file says where its data ends and how many chunks are missing (issue #2, gap 2)', async () => {
+    const atHeader = buildEvtx(events, { ...opts, dirty: [{ kind: 'truncate-file', length: 4096 }] });
+    const a = parseEvtxBytes(atHeader, { file: 'a.evtx' });
+    expect(a.items).toEqual([]);
+    expect(a.issues.map((i) => [i.code, i.location?.offset, i.details])).toEqual([
+      [
+        'evtx.file-truncated',
+        4096,
+        { end: 4096, promisedChunks: 3, completeChunks: 0, partialChunkBytes: 0 },
+      ],
+    ]);
+    const aStream = await collect(readEvtx(input(atHeader, 'a.evtx')));
+    expect(errIssues(aStream).map((i) => [i.code, i.location?.offset])).toEqual([
+      ['evtx.file-truncated', 4096],
+    ]);
+
+    // Cut 40 bytes into record 106: chunk 1 is partial (its records before the cut are kept and
+    // flagged), record 106 runs past the end, 107 is missing, chunk 2 is gone.
+    const cut = rec106.offset + 40;
+    const midChunk = buildEvtx(events, { ...opts, dirty: [{ kind: 'truncate-file', length: cut }] });
+    const b = parseEvtxBytes(midChunk, { file: 'b.evtx' });
+    const ok = b.items.flatMap((i) => (i.ok ? [i.value] : []));
+    expect(ok.map((x) => x.recordNumber)).toEqual(range(100, 105));
+    for (const x of ok.filter((y) => y.chunk === 1)) expect(x.flags).toEqual(['chunk-truncated']);
+    expect(errIssues(b.items).map((i) => [i.code, i.location?.offset, i.details?.recordNumber])).toEqual([
+      ['evtx.record-bad-size', rec106.offset, undefined],
+      ['evtx.records-missing', chunk1.offset, 107],
+    ]);
+    const partial = cut - chunk1.offset;
+    expect(b.issues.map((i) => [i.code, i.location?.offset, i.details])).toEqual([
+      [
+        'evtx.file-truncated',
+        cut,
+        { end: cut, promisedChunks: 3, completeChunks: 1, partialChunkBytes: partial },
+      ],
+    ]);
+    const bStream = await collect(readEvtx(input(midChunk, 'b.evtx')));
+    expect(bStream.filter((i) => i.ok)).toHaveLength(6);
+    expect(errIssues(bStream).map((i) => [i.code, i.location?.offset])).toEqual([
+      ['evtx.record-bad-size', rec106.offset],
+      ['evtx.records-missing', chunk1.offset],
+      ['evtx.file-truncated', cut],
+    ]);
+  });
+
+  it('resynchronises after a broken record and reads the rest of the chunk (issue #2, gap 3)', () => {
+    // Garbage in place of record 105: one error at its offset, then 106 and 107 come back as
+    // live records (not flagged recovered), with or without --recover.
+    for (const recover of [false, true]) {
+      const bytes = buildEvtx(events, { ...opts, dirty: [{ kind: 'garbage-record', chunk: 1, record: 1 }] });
+      const r = parseEvtxBytes(bytes, { file: 'g.evtx', recover });
+      const ok = r.items.flatMap((i) => (i.ok ? [i.value] : []));
+      expect(ok.map((x) => x.recordNumber)).toEqual(without(105));
+      for (const x of ok) expect(x.flags).toEqual([]);
+      expect(errIssues(r.items).map((i) => [i.code, i.location?.offset])).toEqual([
+        ['evtx.record-bad-magic', rec105.offset],
+      ]);
+    }
+    // Garbage over two records: the break stands for the first (105); 106 is reported missing.
+    const two = buildEvtx(events, {
+      ...opts,
+      dirty: [
+        { kind: 'garbage-record', chunk: 1, record: 1 },
+        { kind: 'garbage-record', chunk: 1, record: 2, seed: 99 },
+      ],
+    });
+    const r2 = parseEvtxBytes(two, { file: 'g2.evtx' });
+    expect(r2.items.flatMap((i) => (i.ok ? [i.value.recordNumber] : []))).toEqual(without(105, 106));
+    expect(errIssues(r2.items).map((i) => [i.code, i.location?.offset, i.details?.recordNumber])).toEqual([
+      ['evtx.record-bad-magic', rec105.offset, undefined],
+      ['evtx.records-missing', chunk1.offset, 106],
+    ]);
+  });
+
+  it('bounds the missing records a chunk header can claim (at most what a chunk can hold)', () => {
+    // A file cut 600 bytes into chunk 0, whose header then claims records 100..100+n-1.
+    const claim = (n: number) => {
+      const b = buildEvtx(events, { ...opts, dirty: [{ kind: 'truncate-file', length: 4096 + 600 }] });
+      const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+      dv.setBigUint64(4096 + 32, BigInt(100 + n - 1), true);
+      return parseEvtxBytes(b, { file: 'claim.evtx' });
+    };
+    const most = claim(MAX_RECORDS_PER_CHUNK);
+    expect(MAX_RECORDS_PER_CHUNK).toBe(2322);
+    const codes = errIssues(most.items).map((i) => i.code);
+    // Record 100 runs past the cut (the break stands for it); 101..2421 are missing.
+    expect(codes[0]).toBe('evtx.record-bad-size');
+    expect(codes.slice(1)).toEqual(
+      Array.from({ length: MAX_RECORDS_PER_CHUNK - 1 }, () => 'evtx.records-missing'),
+    );
+    const tooMany = claim(MAX_RECORDS_PER_CHUNK + 1);
+    expect(errIssues(tooMany.items).map((i) => i.code)).toEqual(['evtx.record-bad-size']);
+    expect(tooMany.issues.map((i) => [i.code, i.severity, i.location?.offset])).toEqual([
+      ['evtx.chunk-bad-record-range', 'warning', 4096],
+      ['evtx.file-truncated', 'error', 4096 + 600],
+    ]);
   });
 
   it('reports a file cut inside its header, and returns no record', () => {
@@ -206,3 +328,24 @@ describe('dirty EVTX fixtures (built by test/utils/evtx-builder.ts)', () => {
     }
   });
 });
+
+/** The first issue of every error item, in order. */
+function errIssues(items: ReadonlyArray<{ ok: boolean; issues?: readonly Issue[] }>): Issue[] {
+  return items.flatMap((i) => (!i.ok && i.issues?.[0] ? [i.issues[0]] : []));
+}
+
+function input(bytes: Uint8Array, path: string) {
+  return {
+    path,
+    compressed: false,
+    async *open() {
+      for (let p = 0; p < bytes.length; p += 5000) yield bytes.subarray(p, p + 5000);
+    },
+  };
+}
+
+async function collect(it: AsyncIterable<SourceItem>): Promise<SourceItem[]> {
+  const out: SourceItem[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}

@@ -6,10 +6,27 @@
  * text by a fixed factor of it — so no input can loop or grow without limit. No clocks involved.
  */
 import type { Issue } from '../../src/core/issue.js';
-import { parseEvtxBytes, readEvtx, recordToEvent, renderRecordXml } from '../../src/sources/evtx/index.js';
+import {
+  MAX_RECORDS_PER_CHUNK,
+  parseEvtxBytes,
+  readEvtx,
+  recordToEvent,
+  renderRecordXml,
+} from '../../src/sources/evtx/index.js';
 
 /** Smallest possible record: signature, size, number, time, size copy. */
 const MIN_RECORD = 28;
+
+/**
+ * Items one input may yield: records (each at least 28 bytes of its chunk, never overlapping),
+ * as many broken-record errors (after each break the chain resumes on a record, or stops), and
+ * per chunk position the records its header promises that never came back (at most
+ * `MAX_RECORDS_PER_CHUNK`, however short the chunk is).
+ */
+function maxItemsFor(size: number): number {
+  const chunks = Math.ceil(size / 65536) + 1;
+  return 2 * Math.ceil(size / MIN_RECORD) + chunks * (MAX_RECORDS_PER_CHUNK + 1) + 1;
+}
 /** Rendered XML may exceed the input (templates are shared), but only by this factor. */
 export const MAX_RENDER_FACTOR = 4096;
 
@@ -32,7 +49,7 @@ function checkIssue(i: Issue, size: number, where: string, out: string[]): void 
 export function checkInput(bytes: Uint8Array, recover: boolean): CheckOutcome {
   const v: string[] = [];
   const r = parseEvtxBytes(bytes, { file: 'fuzz.evtx', recover });
-  const maxItems = Math.ceil(bytes.length / MIN_RECORD) + 1;
+  const maxItems = maxItemsFor(bytes.length);
   if (r.items.length > maxItems) v.push(`items ${r.items.length} > ${maxItems} for ${bytes.length} bytes`);
   const maxIssues = Math.ceil(bytes.length / 16) + 64;
   if (r.issues.length > maxIssues) v.push(`issues ${r.issues.length} > ${maxIssues}`);
@@ -72,7 +89,7 @@ export async function checkStream(bytes: Uint8Array, recover: boolean, piece: nu
       for (let i = 0; i < bytes.length; i += piece) yield bytes.subarray(i, i + piece);
     },
   };
-  const maxItems = Math.ceil(bytes.length / MIN_RECORD) + 64;
+  const maxItems = maxItemsFor(bytes.length) + 64;
   for await (const it of readEvtx(input, { recover })) {
     items++;
     if (it.ok) ok++;

@@ -19,6 +19,7 @@ import {
   RECORD_MIN_SIZE,
   sizeCopyMatches,
 } from './record.js';
+import { missingRecordIssues, RecordLedger, recordRange, resyncOffset } from './resync.js';
 
 export const CHUNK_MAGIC = Uint8Array.of(0x45, 0x6c, 0x66, 0x43, 0x68, 0x6e, 0x6b, 0x00); // "ElfChnk\0"
 export const CHUNK_SIZE = 65536;
@@ -107,7 +108,7 @@ export function parseChunkBytes(chunk: Uint8Array, ctx: ChunkContext): ChunkResu
   if (headerCrc !== h.headerChecksum) flags.push('chunk-header-crc-mismatch');
   // Free space offset: where records end. Out of range means a corrupt header: use the chunk end.
   let end = h.freeSpaceOffset;
-  if (end < CHUNK_HEADER_SIZE || end > chunk.length) {
+  if (end < CHUNK_HEADER_SIZE || end > CHUNK_SIZE) {
     issues.push(
       issue(
         'evtx.chunk-bad-free-space',
@@ -122,24 +123,48 @@ export function parseChunkBytes(chunk: Uint8Array, ctx: ChunkContext): ChunkResu
     );
     flags.push('chunk-bad-free-space-offset');
     end = chunk.length;
+  } else if (end > chunk.length) {
+    // The file ends inside this chunk's used area (reported once per file as evtx.file-truncated):
+    // read what is there; the records past the cut are counted as missing below.
+    flags.push('chunk-truncated');
+    end = chunk.length;
   } else if (crc32(chunk.subarray(CHUNK_HEADER_SIZE, end)) !== h.dataChecksum) {
     flags.push('chunk-data-crc-mismatch');
   }
+  const range = recordRange(h.firstRecordId, h.lastRecordId, where, ctx.chunkIndex);
+  if (range !== null && 'code' in range) issues.push(range);
+  const ledger = range !== null && !('code' in range) ? new RecordLedger(range) : null;
   const bx = new ChunkBinXml(r);
   let pos = CHUNK_HEADER_SIZE;
   while (pos + RECORD_MIN_SIZE <= end) {
     const hdr = checkRecordHeader(r, pos, chunk.length);
     if (typeof hdr !== 'number') {
-      // Zero fill after the last record: nothing more here. Otherwise the chain of records is
-      // broken: report it once and leave the rest of the chunk to recovery (--recover).
-      if (!isZero(chunk, pos, end)) items.push(err(hdr));
-      break;
+      // Zero fill after the last record: nothing more here (any record the header still promises
+      // is counted as missing). Otherwise the chain is broken: report the broken record and
+      // resynchronise on the next record of this chunk inside the used area.
+      if (isZero(chunk, pos, end)) break;
+      items.push(err(hdr));
+      if (!ledger) break;
+      ledger.broken();
+      const next = resyncOffset(r, pos, end, ledger.range, ledger.high);
+      if (next < 0) break;
+      pos = next;
+      continue;
     }
     const rflags = sizeCopyMatches(r, pos, hdr) ? flags : [...flags, 'record-size-copy-mismatch'];
-    items.push(parseRecord(bx, pos, hdr, ctx.chunkIndex, rflags));
+    const res = parseRecord(bx, pos, hdr, ctx.chunkIndex, rflags);
+    items.push(res);
+    if (ledger) ledger.seen(res.ok ? res.value.recordNumber : r.u64(pos + 8, 'record.number'));
     pos += hdr;
   }
-  if (ctx.recover) recoverSlack(bx, chunk, pos, ctx, flags, items);
+  if (ctx.recover) recoverSlack(bx, chunk, pos, ctx, flags, items, ledger);
+  if (ledger) {
+    const runs = ledger.missing();
+    const stoppedAt = ctx.fileOffset + pos;
+    for (const m of missingRecordIssues(runs, ledger.range, where, ctx.chunkIndex, stoppedAt)) {
+      items.push(err(m));
+    }
+  }
   return { items, issues };
 }
 
@@ -151,6 +176,7 @@ function recoverSlack(
   ctx: ChunkContext,
   flags: readonly string[],
   items: Array<Result<EvtxRecord, Issue>>,
+  ledger: RecordLedger | null,
 ): void {
   const rflags = [...flags, 'recovered'];
   let pos = findRecordMagic(chunk, from, chunk.length);
@@ -161,6 +187,7 @@ function recoverSlack(
       const res = parseRecord(bx, pos, hdr, ctx.chunkIndex, rflags);
       if (res.ok) {
         items.push(res);
+        ledger?.seen(res.value.recordNumber);
         next = pos + hdr;
       }
     }

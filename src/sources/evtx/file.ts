@@ -107,6 +107,30 @@ export function parseBlock(
   return parseChunkBytes(block, { file, chunkIndex, fileOffset: offset, recover, extraFlags: flags });
 }
 
+/**
+ * `evtx.file-truncated` when a file with a header ends before the chunks its header promises, or
+ * inside a chunk; `null` when it is whole. `length` is the number of bytes the file holds.
+ */
+export function fileTruncation(header: EvtxFileHeaderInfo, length: number, file: string): Issue | null {
+  const data = Math.max(0, length - FILE_HEADER_BLOCK);
+  const whole = Math.floor(data / CHUNK_SIZE);
+  const partial = data % CHUNK_SIZE;
+  const promised = header.chunkCount;
+  if (length >= FILE_HEADER_BLOCK && partial === 0 && whole >= promised) return null;
+  const where =
+    length < FILE_HEADER_BLOCK
+      ? 'inside the file header block'
+      : partial > 0
+        ? `inside chunk ${whole} (${partial} of ${CHUNK_SIZE} bytes)`
+        : 'at a chunk boundary';
+  return issue(
+    'evtx.file-truncated',
+    `file ends at offset ${length}, ${where}: the header promises ${promised} chunks, ${whole} complete`,
+    { file, offset: length },
+    { end: length, promisedChunks: promised, completeChunks: whole, partialChunkBytes: partial },
+  );
+}
+
 /** Bad-signature chunks reported one by one per file; the rest are counted in one summary issue. */
 export const MAX_BAD_CHUNK_ISSUES = 16;
 
@@ -173,5 +197,7 @@ export function parseEvtxBytes(bytes: Uint8Array, opts: ParseOptions = {}): Evtx
   }
   const more = bad.summary();
   if (more) issues.push(more);
+  const cut = header ? fileTruncation(header, bytes.length, file) : null;
+  if (cut) issues.push(cut);
   return { header, items, issues };
 }

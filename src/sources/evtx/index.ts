@@ -16,10 +16,11 @@ export { LIMITS as EVTX_LIMITS } from './binxml/tokens.js';
 export type { ChunkContext, ChunkHeaderInfo } from './chunk.js';
 export { CHUNK_SIZE } from './chunk.js';
 export type { EvtxParseResult, ParseOptions } from './file.js';
-export { layoutOf, parseEvtxBytes, readHeaderBlock } from './file.js';
+export { fileTruncation, layoutOf, parseEvtxBytes, readHeaderBlock } from './file.js';
 export type { EvtxFileHeaderInfo } from './file-header.js';
 export { FILE_HEADER_BLOCK } from './file-header.js';
 export type { EvtxRecord } from './record.js';
+export { MAX_RECORDS_PER_CHUNK } from './resync.js';
 export { readEvtx } from './stream.js';
 export { recordToEvent } from './to-event.js';
 

@@ -8,8 +8,8 @@ import { issue } from '../../core/issue.js';
 import { err, ok } from '../../core/result.js';
 import type { ReaderInput, ReadOptions, SourceItem } from '../types.js';
 import { CHUNK_SIZE } from './chunk.js';
-import { BadChunkCounter, layoutOf, parseBlock, readHeaderBlock } from './file.js';
-import { FILE_HEADER_BLOCK } from './file-header.js';
+import { BadChunkCounter, fileTruncation, layoutOf, parseBlock, readHeaderBlock } from './file.js';
+import { type EvtxFileHeaderInfo, FILE_HEADER_BLOCK } from './file-header.js';
 import { recordToEvent } from './to-event.js';
 
 /** Yields fixed-size blocks: the first of `first` bytes, then `rest` bytes; the last may be short. */
@@ -69,6 +69,7 @@ export async function* readEvtx(input: ReaderInput, opts: ReadOptions = {}): Asy
     }
   }
   let flags: string[] = [];
+  let header: EvtxFileHeaderInfo | null = null;
   let offset = 0;
   let idx = 0;
   let headerPending = layout !== 'chunk';
@@ -80,6 +81,7 @@ export async function* readEvtx(input: ReaderInput, opts: ReadOptions = {}): Asy
       if (layout === 'file') {
         const h = readHeaderBlock(block, file);
         flags = h.flags;
+        header = h.header;
         for (const i of h.issues) yield err(i);
       } else {
         yield err(
@@ -97,4 +99,6 @@ export async function* readEvtx(input: ReaderInput, opts: ReadOptions = {}): Asy
   }
   const more = bad.summary();
   if (more) yield err(more);
+  const cut = header ? fileTruncation(header, offset, file) : null;
+  if (cut) yield err(cut);
 }
