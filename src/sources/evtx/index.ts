@@ -30,6 +30,10 @@ export { recordToEvent } from './to-event.js';
  * the chunk signature is one `evtx.chunk-bad-magic` issue. Records reference `chunk` lazily
  * (XML is rendered on demand): map or render them before reusing the buffer. Pass the file
  * header's flags (e.g. `file-header-crc-mismatch`) in `ctx.extraFlags` to carry them.
+ * After a broken record the chain resynchronises on the next record of the chunk; every record
+ * the chunk header promises that does not come back is one `evtx.records-missing` error item.
+ * A block shorter than 64 KiB is a truncated chunk: callers that read a whole file should also
+ * report `fileTruncation(header, fileLength, file)`.
  */
 export function parseChunk(
   chunk: Uint8Array,
