@@ -44,3 +44,13 @@ describe('AhoCorasick', () => {
     }
   });
 });
+
+describe('AhoCorasick with a dense root table', () => {
+  it('agrees with a naive search when it has many needles', () => {
+    const needles = Array.from({ length: 300 }, (_, i) => `n${i.toString(36)}x`);
+    const text = 'zzn1xn2zn2xn9x--n8hx n8ix';
+    const ids = new Set<number>();
+    new AhoCorasick(needles).search(text, (id) => ids.add(id));
+    expect([...ids].map((i) => needles[i]).sort()).toEqual(needles.filter((n) => text.includes(n)).sort());
+  });
+});

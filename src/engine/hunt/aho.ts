@@ -3,13 +3,16 @@
  * Aho–Corasick multi-pattern search over UTF-16 code units: finds which of many lower-case
  * needles occur in a text in one pass, linear in the text length whatever the number of
  * needles. The hunt uses it to pick, per event, the few rules whose literal prefilter can hold.
- * The root's transitions are a dense table (most characters of a text leave the root), the
- * other states keep small maps.
+ * Large automata keep the root's transitions in a dense table (most characters of a text leave
+ * the root); small ones and the other states keep maps, so memory stays proportional.
  */
 
+/** Needle count from which the root gets a dense 256 KiB table. */
+const DENSE_ROOT_MIN_NEEDLES = 128;
+
 export class AhoCorasick {
-  /** Root transitions by code unit (0 = stay at the root). */
-  private readonly root = new Int32Array(65536);
+  /** Root transitions by code unit (0 = stay at the root), for large automata; else null. */
+  private readonly root: Int32Array | null;
   /** Per state: code unit → next state (state 0's row is also mirrored in `root`). */
   private readonly next: Array<Map<number, number>> = [new Map()];
   private readonly fail: number[] = [0];
@@ -19,6 +22,8 @@ export class AhoCorasick {
 
   constructor(needles: readonly string[]) {
     this.size = needles.length;
+    this.root = needles.length >= DENSE_ROOT_MIN_NEEDLES ? new Int32Array(65536) : null;
+    const root = this.root;
     needles.forEach((needle, id) => {
       let s = 0;
       for (let i = 0; i < needle.length; i++) {
@@ -31,7 +36,7 @@ export class AhoCorasick {
           this.fail.push(0);
           this.out.push([]);
           row.set(c, t);
-          if (s === 0) this.root[c] = t;
+          if (s === 0 && root) root[c] = t;
         }
         s = t;
       }
@@ -46,7 +51,7 @@ export class AhoCorasick {
         queue.push(t);
         let f = this.fail[s] as number;
         while (f !== 0 && !(this.next[f] as Map<number, number>).has(c)) f = this.fail[f] as number;
-        const g = f === 0 ? this.root[c] : (this.next[f] as Map<number, number>).get(c);
+        const g = (this.next[f] as Map<number, number>).get(c);
         this.fail[t] = g !== undefined && g !== 0 && g !== t ? g : 0;
         const inherited = this.out[this.fail[t] as number] as number[];
         if (inherited.length) (this.out[t] as number[]).push(...inherited);
@@ -58,19 +63,20 @@ export class AhoCorasick {
   searchInto(text: string, hits: number[]): void {
     let s = 0;
     const root = this.root;
+    const rootRow = this.next[0] as Map<number, number>;
     const next = this.next;
     const fail = this.fail;
     const out = this.out;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (s === 0) {
-        s = root[c] as number;
+        s = root ? (root[c] as number) : (rootRow.get(c) ?? 0);
       } else {
         let t = (next[s] as Map<number, number>).get(c);
         while (t === undefined) {
           s = fail[s] as number;
           if (s === 0) {
-            t = root[c] as number;
+            t = root ? (root[c] as number) : (rootRow.get(c) ?? 0);
             break;
           }
           t = (next[s] as Map<number, number>).get(c);
