@@ -10,7 +10,7 @@ import type { Progress } from '../core/log.js';
 import { nullProgress } from '../core/log.js';
 import type { DumpFormat, DumpPartial, DumpTask } from './dump-task.js';
 import { runDumpTask } from './dump-task.js';
-import { runOrdered } from './ordered.js';
+import { INLINE_READ_AHEAD, runOrdered } from './ordered.js';
 import { WorkerPool } from './pool.js';
 import { planReadTasks, readTaskBytes } from './read-task.js';
 
@@ -94,7 +94,7 @@ export async function runDump(
       (error, task) => {
         issues.push(issue('task-failed', `reading failed: ${error.message}`, { file: task.read.path }));
       },
-      { concurrency: pool ? pool.size * 2 : 1 },
+      { concurrency: pool ? pool.size * 2 : INLINE_READ_AHEAD },
     );
   } finally {
     progress.done();

@@ -5,6 +5,12 @@
  * producing task waits (its `emit` promise stays pending) until the head catches up.
  */
 
+/**
+ * Tasks kept in flight on the calling thread: while one waits for file I/O another parses, and
+ * order is still kept by `runOrdered`.
+ */
+export const INLINE_READ_AHEAD = 3;
+
 export interface OrderedOptions {
   concurrency: number;
   /** Upper bound on buffered out-of-order partials, in `sizeOf` units (default 64 MiB). */

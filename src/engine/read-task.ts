@@ -9,7 +9,13 @@ import { open, stat } from 'node:fs/promises';
 import type { Issue } from '../core/issue.js';
 import { issue } from '../core/issue.js';
 import { err, ok } from '../core/result.js';
-import { parseChunk, readHeaderBlock, recordToEvent, renderRecordXml } from '../sources/evtx/index.js';
+import {
+  fileTruncation,
+  parseChunk,
+  readHeaderBlock,
+  recordToEvent,
+  renderRecordXml,
+} from '../sources/evtx/index.js';
 import { readEvidenceFile } from '../sources/registry.js';
 import type { EventWithXml, SourceItem } from '../sources/types.js';
 import { walkEvidence } from '../sources/walk.js';
@@ -118,6 +124,13 @@ export async function* readTaskItems(
     const got = await fh.read(head, 0, EVTX_HEADER_SIZE, 0);
     const header = readHeaderBlock(head.subarray(0, got.bytesRead), task.path);
     if (task.firstChunk === 0) for (const i of header.issues) yield err(i);
+    // The task holding the last chunk says whether the file is shorter than its header claims.
+    const size = (await fh.stat()).size;
+    const lastTask = EVTX_HEADER_SIZE + (task.firstChunk + task.chunkCount) * EVTX_CHUNK_SIZE >= size;
+    if (lastTask && header.header) {
+      const truncated = fileTruncation(header.header, size, task.path);
+      if (truncated) yield err(truncated);
+    }
     const buf = new Uint8Array(EVTX_CHUNK_SIZE);
     for (let c = task.firstChunk; c < task.firstChunk + task.chunkCount; c++) {
       const fileOffset = EVTX_HEADER_SIZE + c * EVTX_CHUNK_SIZE;

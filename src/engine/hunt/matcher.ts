@@ -5,8 +5,9 @@
  * (rules without a prefilter always run), run their compiled matchers, and emit findings and
  * the matches correlations need.
  */
-import type { Event, FieldValue } from '../../model/event.js';
+import type { Event } from '../../model/event.js';
 import type { Finding } from '../../model/finding.js';
+import { allTexts, fieldText, lowers } from '../../sigma/compile/memo.js';
 import { makeView, matchesTarget } from '../../sigma/pipeline/index.js';
 import type { EventView } from '../../sigma/view.js';
 import type { AhoCorasick } from './aho.js';
@@ -32,12 +33,14 @@ export interface EventMatcher {
 
 const NO_GROUPS: TargetGroup[] = [];
 
-/** Run the automaton over every text of a value (lower-cased), collecting needle ids. */
-function searchValue(ac: AhoCorasick, v: FieldValue | undefined, hits: number[]): void {
-  if (v === undefined || v === null) return;
-  if (typeof v === 'string') ac.searchInto(v.toLowerCase(), hits);
-  else if (Array.isArray(v)) for (const x of v) searchValue(ac, x, hits);
-  else ac.searchInto(String(v).toLowerCase(), hits);
+/**
+ * Run the automaton over the lower-cased texts of a field (or of every value, for keywords).
+ * The texts come from the compiled matchers' per-event memo, so the rules that run next find
+ * them already lower-cased.
+ */
+function searchField(ac: AhoCorasick, view: EventView, field: string | null, hits: number[]): void {
+  const texts = lowers(field === null ? allTexts(view) : fieldText(view, field));
+  for (let i = 0; i < texts.length; i++) ac.searchInto(texts[i] as string, hits);
 }
 
 export function createEventMatcher(prepared: PreparedRules, sink: MatchSink): EventMatcher {
@@ -81,8 +84,7 @@ export function createEventMatcher(prepared: PreparedRules, sink: MatchSink): Ev
     candidates.length = 0;
     for (const f of g.byField) {
       hits.length = 0;
-      if (f.field === null) for (const v of view.allValues()) searchValue(f.ac, v, hits);
-      else searchValue(f.ac, view.get(f.field), hits);
+      searchField(f.ac, view, f.field, hits);
       let seen = seenBySlot[f.slot];
       if (!seen) {
         seen = new Uint32Array(f.owners.length);

@@ -15,7 +15,7 @@ import type { BaseRuleMatch } from '../../sigma/correlate/index.js';
 import { evaluateCorrelations } from '../../sigma/correlate/index.js';
 import { makeView } from '../../sigma/pipeline/index.js';
 import type { RefusedRule } from '../../sigma/rule/index.js';
-import { runOrdered } from '../ordered.js';
+import { INLINE_READ_AHEAD, runOrdered } from '../ordered.js';
 import { WorkerPool } from '../pool.js';
 import { planReadTasks, readTaskBytes } from '../read-task.js';
 import { compareFindings, correlationFinding } from './findings.js';
@@ -181,7 +181,7 @@ export async function runHunt(paths: string[], opts: HuntOptions): Promise<HuntR
       (p) => ('end' in p ? 0 : p.findings.length * 2048 + p.correlation.length * 2048),
       (error, task) =>
         issues.push(issue('task-failed', `reading failed: ${error.message}`, { file: task.read.path })),
-      { concurrency: pool ? pool.size * 2 : 1, maxBuffered: 256 * 1024 * 1024 },
+      { concurrency: pool ? pool.size * 2 : INLINE_READ_AHEAD, maxBuffered: 256 * 1024 * 1024 },
     );
   } finally {
     progress.done();
