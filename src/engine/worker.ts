@@ -6,14 +6,15 @@
 import { parentPort } from 'node:worker_threads';
 import type { DumpTask } from './dump-task.js';
 import { runDumpTask } from './dump-task.js';
-import type { HuntTask } from './hunt/task.js';
-import { runHuntTask } from './hunt/task.js';
+import type { HuntPrepareTask, HuntTask } from './hunt/task.js';
+import { runHuntPrepareTask, runHuntTask } from './hunt/task.js';
 
 type TaskRunner = (task: never) => AsyncIterable<unknown>;
 
 const RUNNERS: Record<string, TaskRunner> = {
   dump: runDumpTask as (t: DumpTask) => AsyncIterable<unknown>,
   hunt: ((t: HuntTask) => runHuntTask(t)) as (t: HuntTask) => AsyncIterable<unknown>,
+  'hunt-prepare': runHuntPrepareTask as (t: HuntPrepareTask) => AsyncIterable<unknown>,
 };
 
 const credits = new Map<number, () => void>();

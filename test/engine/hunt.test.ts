@@ -158,4 +158,16 @@ describe('hunt', () => {
       ).toBe(true);
     }
   });
+
+  it('gives the same findings and summary on worker threads as on the calling thread', async () => {
+    const evidence = [join(repoRoot, 'examples', 'apt40-case', 'evidence')];
+    const rules = { rulePaths: [], builtin: true };
+    const inline = await runHunt(evidence, { rules, workers: 0 });
+    const threaded = await runHunt(evidence, { rules, workers: 2, chunksPerTask: 1 });
+    expect(threaded.findings.map((f) => f.id)).toEqual(inline.findings.map((f) => f.id));
+    expect(threaded.summary.rules.loaded).toBe(inline.summary.rules.loaded);
+    expect(threaded.summary.events).toBe(inline.summary.events);
+    // Correlation findings come from matches gathered across threads.
+    expect(threaded.findings.some((f) => f.source === 'sigma-correlation')).toBe(true);
+  }, 120_000);
 });

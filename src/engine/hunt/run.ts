@@ -13,14 +13,15 @@ import type { Finding, Level } from '../../model/finding.js';
 import { LEVELS } from '../../model/finding.js';
 import type { BaseRuleMatch } from '../../sigma/correlate/index.js';
 import { evaluateCorrelations } from '../../sigma/correlate/index.js';
-import { makeView } from '../../sigma/pipeline/index.js';
-import type { RefusedRule } from '../../sigma/rule/index.js';
+import { loadLogsourceMap, makeView } from '../../sigma/pipeline/index.js';
 import { INLINE_READ_AHEAD, runOrdered } from '../ordered.js';
 import { WorkerPool } from '../pool.js';
 import { planReadTasks, readTaskBytes } from '../read-task.js';
+import type { RuleContext, RuleSummary } from './context.js';
+import { ruleContext } from './context.js';
 import { compareFindings, correlationFinding } from './findings.js';
 import type { CorrelationInput } from './matcher.js';
-import type { HuntRuleConfig, NotApplicable, PreparedRules } from './prepare.js';
+import type { HuntRuleConfig, PreparedRules } from './prepare.js';
 import type { HuntPartial, HuntTask } from './task.js';
 import { preparedFor, runHuntTask } from './task.js';
 
@@ -43,19 +44,6 @@ export interface HuntFileSummary {
   errors: number;
 }
 
-export interface RuleSummary {
-  loaded: number;
-  pack: number;
-  user: number;
-  compiled: number;
-  interpreted: number;
-  correlations: number;
-  refused: RefusedRule[];
-  refusedByReason: Record<string, number>;
-  notApplicable: NotApplicable[];
-  rulePaths: string[];
-}
-
 export interface HuntSummary {
   files: HuntFileSummary[];
   events: number;
@@ -73,45 +61,36 @@ export interface HuntResult {
   summary: HuntSummary;
 }
 
-export function summariseRules(p: PreparedRules): RuleSummary {
-  const refusedByReason: Record<string, number> = {};
-  for (const r of p.refused) refusedByReason[r.code] = (refusedByReason[r.code] ?? 0) + 1;
-  return {
-    loaded: p.rules.length,
-    pack: p.rules.filter((r) => r.origin === 'pack').length,
-    user: p.rules.filter((r) => r.origin === 'loaded').length,
-    compiled: p.rules.filter((r) => r.matcher.mode === 'compiled').length,
-    interpreted: p.rules.filter((r) => r.matcher.mode === 'interpreted').length,
-    correlations: p.correlations.length,
-    refused: p.refused,
-    refusedByReason,
-    notApplicable: p.notApplicable,
-    rulePaths: p.rulePaths,
-  };
-}
-
 /** Correlation findings from the base matches collected during the hunt. */
 export function correlate(
-  prepared: PreparedRules,
+  ctx: RuleContext,
   inputs: CorrelationInput[],
 ): { findings: Finding[]; issues: Issue[] } {
-  if (!prepared.correlations.length || !inputs.length) return { findings: [], issues: [] };
-  const byKey = new Map(prepared.rules.map((r) => [r.key, r]));
+  if (!ctx.correlations.length || !inputs.length) return { findings: [], issues: [] };
+  const ls = loadLogsourceMap(ctx.logsourceFiles.length ? { extraFiles: ctx.logsourceFiles } : {});
+  if (!ls.ok) return { findings: [], issues: [...ls.issues] };
+  const byKey = new Map(ctx.refs.map((r) => [r.key, r]));
+  const byRef = new Map<string, { key: string; name?: string }>();
+  for (const r of ctx.refs) {
+    const v = { key: r.key, ...(r.name ? { name: r.name } : {}) };
+    if (r.id) byRef.set(r.id, v);
+    if (r.name) byRef.set(r.name, v);
+  }
   const matches: BaseRuleMatch[] = [];
   for (const m of inputs) {
-    const target = prepared.logsources.targetById(m.targetId);
+    const target = ls.value.targetById(m.targetId);
     const rule = byKey.get(m.ruleKey);
     if (!target || !rule) continue;
     const timeMs = eventTimeMs(m.event);
     if (!Number.isFinite(timeMs)) continue;
     matches.push({
       ruleKey: m.ruleKey,
-      ...(rule.rule.name ? { ruleName: rule.rule.name } : {}),
+      ...(rule.name ? { ruleName: rule.name } : {}),
       timeMs,
       view: makeView(m.event, target),
     });
   }
-  const res = evaluateCorrelations(prepared.correlations, matches, prepared.resolveRule);
+  const res = evaluateCorrelations(ctx.correlations, matches, (ref) => byRef.get(ref) ?? null);
   const suppressed = new Set(res.suppressed);
   const findings: Finding[] = [];
   for (const hit of res.hits) {
@@ -125,13 +104,43 @@ export function correlate(
 export async function runHunt(paths: string[], opts: HuntOptions): Promise<HuntResult> {
   const t0 = Date.now();
   const progress = opts.progress ?? nullProgress;
-  const prepared = await preparedFor(opts.rules);
   const plan = await planReadTasks(paths, {
     split: opts.workers > 0,
     recover: opts.recover ?? false,
     ...(opts.chunksPerTask ? { chunksPerTask: opts.chunksPerTask } : {}),
   });
-  const issues: Issue[] = [...prepared.issues, ...plan.issues];
+  const pool =
+    opts.workers > 0 && plan.tasks.length > 0
+      ? new WorkerPool(Math.min(opts.workers, plan.tasks.length))
+      : null;
+  // With workers, the rules are prepared in the workers only; one of them hands over the summary.
+  let ctx: RuleContext;
+  let prepared: PreparedRules | undefined;
+  const issues: Issue[] = [];
+  if (pool) {
+    // Every worker prepares its rules at once (in parallel); the first answer is the context.
+    let got: (RuleContext & { issues: Issue[] }) | undefined;
+    try {
+      await Promise.all(
+        Array.from({ length: pool.size }, () =>
+          pool.submit({ type: 'hunt-prepare', rules: opts.rules }, (d) => {
+            got ??= d as RuleContext & { issues: Issue[] };
+          }),
+        ),
+      );
+    } catch (e) {
+      await pool.close();
+      throw e;
+    }
+    if (!got) throw new Error('a worker did not return the prepared rules');
+    ctx = got;
+    issues.push(...got.issues);
+  } else {
+    prepared = await preparedFor(opts.rules);
+    ctx = ruleContext(prepared, opts.rules);
+    issues.push(...prepared.issues);
+  }
+  issues.push(...plan.issues);
   const files = new Map<string, HuntFileSummary>();
   for (const [path, bytes] of plan.sizes) files.set(path, { path, bytes, events: 0, errors: 0 });
   const tasks: HuntTask[] = plan.tasks.map((read) => ({
@@ -147,8 +156,6 @@ export async function runHunt(paths: string[], opts: HuntOptions): Promise<HuntR
   const corrInputs: CorrelationInput[] = [];
   let skipped = 0;
 
-  const pool =
-    opts.workers > 0 && tasks.length > 0 ? new WorkerPool(Math.min(opts.workers, tasks.length)) : null;
   const execute = pool
     ? (task: HuntTask, emit: (p: HuntPartial) => Promise<void>) =>
         pool.submit(task as unknown as { type: string }, (d) => emit(d as HuntPartial))
@@ -187,7 +194,7 @@ export async function runHunt(paths: string[], opts: HuntOptions): Promise<HuntR
     progress.done();
     await pool?.close();
   }
-  const corr = correlate(prepared, corrInputs);
+  const corr = correlate(ctx, corrInputs);
   findings.push(...corr.findings);
   issues.push(...corr.issues);
   findings.sort((a, b) => compareFindings(a, b));
@@ -203,7 +210,7 @@ export async function runHunt(paths: string[], opts: HuntOptions): Promise<HuntR
       errors: list.reduce((a, f) => a + f.errors, 0),
       bytes: totalBytes,
       issues,
-      rules: summariseRules(prepared),
+      rules: ctx.summary,
       findingsByLevel,
       elapsedMs: Date.now() - t0,
     },

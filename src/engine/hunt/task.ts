@@ -9,6 +9,8 @@ import { eventTimeMs } from '../../model/event.js';
 import type { Finding } from '../../model/finding.js';
 import type { ReadTask } from '../read-task.js';
 import { readTaskItems } from '../read-task.js';
+import type { RuleContext } from './context.js';
+import { ruleContext } from './context.js';
 import type { CorrelationInput } from './matcher.js';
 import { createEventMatcher } from './matcher.js';
 import type { HuntRuleConfig, PreparedRules } from './prepare.js';
@@ -44,6 +46,19 @@ export function preparedFor(cfg: HuntRuleConfig): Promise<PreparedRules> {
   const key = JSON.stringify(cfg);
   if (!cache || cache.key !== key) cache = { key, prepared: prepareRules(cfg) };
   return cache.prepared;
+}
+
+/** Worker task: prepare the rules (cached for the scans that follow) and hand over their context. */
+export interface HuntPrepareTask {
+  type: 'hunt-prepare';
+  rules: HuntRuleConfig;
+}
+
+export async function* runHuntPrepareTask(
+  task: HuntPrepareTask,
+): AsyncGenerator<RuleContext & { issues: Issue[] }> {
+  const p = await preparedFor(task.rules);
+  yield { ...ruleContext(p, task.rules), issues: p.issues };
 }
 
 export async function* runHuntTask(task: HuntTask, prepared?: PreparedRules): AsyncGenerator<HuntPartial> {
