@@ -54,6 +54,8 @@ export interface HuntSummary {
   rules: RuleSummary;
   findingsByLevel: Record<Level, number>;
   elapsedMs: number;
+  /** Of `elapsedMs`, the time until the rules were ready (loading, compiling; in parallel on workers). */
+  prepareMs: number;
 }
 
 export interface HuntResult {
@@ -141,6 +143,7 @@ export async function runHunt(paths: string[], opts: HuntOptions): Promise<HuntR
     issues.push(...prepared.issues);
   }
   issues.push(...plan.issues);
+  const prepareMs = Date.now() - t0;
   const files = new Map<string, HuntFileSummary>();
   for (const [path, bytes] of plan.sizes) files.set(path, { path, bytes, events: 0, errors: 0 });
   const tasks: HuntTask[] = plan.tasks.map((read) => ({
@@ -213,6 +216,7 @@ export async function runHunt(paths: string[], opts: HuntOptions): Promise<HuntR
       rules: ctx.summary,
       findingsByLevel,
       elapsedMs: Date.now() - t0,
+      prepareMs,
     },
   };
 }
