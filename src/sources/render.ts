@@ -8,13 +8,13 @@ import type { Event, FieldValue } from '../model/event.js';
 
 /** The JSONL form of an event: the model itself, in a stable key order. */
 export function eventToJsonLine(e: Event): string {
-  return JSON.stringify(e, jsonReplacer);
-}
-
-function jsonReplacer(key: string, value: unknown): unknown {
-  // `xml` is a rendering side-channel (see EventWithXml), never part of the model.
-  if (key === 'xml') return undefined;
-  return value;
+  // `xml` is a rendering side-channel (see EventWithXml), never part of the model. A replacer
+  // function would be called for every value, so the rare event carrying it is copied instead.
+  if ('xml' in e) {
+    const { xml: _xml, ...rest } = e as Event & { xml?: string };
+    return JSON.stringify(rest);
+  }
+  return JSON.stringify(e);
 }
 
 const XML_ESCAPES: Record<string, string> = {
