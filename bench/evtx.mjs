@@ -94,6 +94,33 @@ if (ref) {
 }
 console.log(`speed-up ${cores} threads vs 1: ${(one.seconds / many.seconds).toFixed(2)}x`);
 
+// Like for like on dense records: a 64 MiB file this script builds (the corpus files are mostly
+// empty chunk space), Fathom on one thread against evtxexport.
+{
+  const mib = Number(process.env.BENCH_DENSE_MIB ?? 64);
+  const dense = join(work, `big-${mib}.evtx`);
+  if (!existsSync(dense)) {
+    execFileSync(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'bench', 'make-big-evtx.ts'), dense, String(mib)],
+      {
+        cwd: root,
+        stdio: 'ignore',
+      },
+    );
+  }
+  const size = statSync(dense).size;
+  const f = fathom([dense], 0);
+  const e = evtxexport([dense]);
+  console.log(row(`fathom ${mib} MiB dense file, 1 thread`, f, size));
+  if (e) {
+    console.log(row(`evtxexport ${mib} MiB dense file`, e, size));
+    console.log(
+      `ratio fathom(1 thread) / evtxexport on dense records: ${(e.seconds / f.seconds).toFixed(2)}x`,
+    );
+  }
+}
+
 if (process.env.BENCH_SKIP_BIG !== '1') {
   const mib = Number(process.env.BENCH_BIG_MIB ?? 1024);
   const big = join(work, `big-${mib}.evtx`);
