@@ -5,7 +5,7 @@
  * Security 4688 event seen with Sysmon 1 field names; matchers only ever see an `EventView`.
  */
 import type { Event, FieldValue } from '../model/event.js';
-import { SYSTEM_FIELDS, getField } from '../model/event.js';
+import { getField, SYSTEM_FIELDS } from '../model/event.js';
 
 export interface EventView {
   readonly event: Event;
