@@ -24,8 +24,8 @@ const routine = [
     'C:\\Windows\\System32\\services.exe',
   ],
   [
-    'C:\\Windows\\System32\\conhost.exe',
-    '\\??\\C:\\Windows\\system32\\conhost.exe 0xffffffff -ForceV1',
+    'C:\\Windows\\System32\\RuntimeBroker.exe',
+    'C:\\Windows\\System32\\RuntimeBroker.exe -Embedding',
     'C:\\Windows\\System32\\svchost.exe',
   ],
   [
@@ -64,6 +64,8 @@ while (events.length < 40_000) {
       CommandLine: `${cmd} ${events.length}`,
       ParentImage: parent,
       OriginalFileName: image.slice(image.lastIndexOf('\\') + 1),
+      IntegrityLevel: 'Medium',
+      User: 'CORP\\jdoe',
     },
   });
 }

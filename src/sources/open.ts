@@ -22,6 +22,8 @@ export interface EvidenceInput extends ReaderInput {
 }
 
 const CHUNK = 1 << 16;
+/** Plain files are read in larger blocks: fewer I/O round trips for the same bytes. */
+const PLAIN_BLOCK = 1 << 20;
 
 /**
  * Open a file as evidence. Rejects only when the file cannot be opened or is not a regular file
@@ -64,7 +66,7 @@ export async function openEvidence(path: string): Promise<EvidenceInput> {
 }
 
 async function* plainStream(path: string, report: (i: Issue) => void): AsyncIterable<Uint8Array> {
-  const src = createReadStream(path, { highWaterMark: CHUNK });
+  const src = createReadStream(path, { highWaterMark: PLAIN_BLOCK });
   let offset = 0;
   try {
     for await (const chunk of src) {
