@@ -29,10 +29,32 @@ export function buildProgram(): Command {
   registerDump(program);
   registerRules(program);
   registerAttack(program);
+  reflowDescriptions(program);
   return program;
 }
 
+/**
+ * Descriptions are written as paragraphs with source line breaks; commander wraps to the
+ * terminal itself, so single line breaks become spaces (blank lines still separate paragraphs).
+ */
+function reflowDescriptions(cmd: Command): void {
+  const d = cmd.description();
+  if (d) cmd.description(d.replace(/([^\n])\n(?!\n)/g, '$1 '));
+  for (const sub of cmd.commands) reflowDescriptions(sub);
+}
+
+/** A reader that goes away (`fathom dump ... | head`) ends the run quietly. */
+function quietOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+      throw e;
+    });
+  }
+}
+
 export async function main(argv: string[]): Promise<void> {
+  quietOnClosedPipe();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
