@@ -49,9 +49,22 @@ function workerEntry(): WorkerEntry {
   return { entry: new URL('./worker.js', here), options: {} };
 }
 
-function startWorker(): Worker {
+export interface PoolOptions {
+  /**
+   * V8 old-generation cap per worker, in MiB. V8 grows the heap lazily far beyond the live data;
+   * a cap makes it collect sooner and keeps resident memory bounded.
+   */
+  maxOldGenerationSizeMb?: number;
+}
+
+function startWorker(opts: PoolOptions): Worker {
   const { entry, options } = workerEntry();
-  return new Worker(entry, options);
+  return new Worker(entry, {
+    ...options,
+    ...(opts.maxOldGenerationSizeMb
+      ? { resourceLimits: { maxOldGenerationSizeMb: opts.maxOldGenerationSizeMb } }
+      : {}),
+  });
 }
 
 export class WorkerPool {
@@ -61,9 +74,12 @@ export class WorkerPool {
   private nextId = 1;
   private closed = false;
 
-  constructor(readonly size: number) {
+  constructor(
+    readonly size: number,
+    private readonly options: PoolOptions = {},
+  ) {
     for (let i = 0; i < size; i++) {
-      const worker = startWorker();
+      const worker = startWorker(options);
       const slot: Slot = { worker, busy: false };
       worker.on('message', (msg: FromWorker) => this.onMessage(slot, msg));
       worker.on('error', (e) => this.onWorkerError(slot, e));
@@ -138,7 +154,7 @@ export class WorkerPool {
       this.running.delete(id);
       run?.reject(e);
     }
-    const worker = startWorker();
+    const worker = startWorker(this.options);
     worker.on('message', (msg: FromWorker) => this.onMessage(slot, msg));
     worker.on('error', (err) => this.onWorkerError(slot, err));
     slot.worker = worker;

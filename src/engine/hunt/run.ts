@@ -25,6 +25,12 @@ import type { HuntRuleConfig, PreparedRules } from './prepare.js';
 import type { HuntPartial, HuntTask } from './task.js';
 import { preparedFor, runHuntTask } from './task.js';
 
+/**
+ * Heap cap of each hunt worker (MiB): compiled SigmaHQ rules take ~160 MiB of heap; the rest is
+ * room for one task's events. Bounds resident memory (V8 otherwise grows lazily, well past 700 MB).
+ */
+export const HUNT_WORKER_HEAP_MB = 448;
+
 export interface HuntOptions {
   rules: HuntRuleConfig;
   workers: number;
@@ -113,7 +119,9 @@ export async function runHunt(paths: string[], opts: HuntOptions): Promise<HuntR
   });
   const pool =
     opts.workers > 0 && plan.tasks.length > 0
-      ? new WorkerPool(Math.min(opts.workers, plan.tasks.length))
+      ? new WorkerPool(Math.min(opts.workers, plan.tasks.length), {
+          maxOldGenerationSizeMb: HUNT_WORKER_HEAP_MB,
+        })
       : null;
   // With workers, the rules are prepared in the workers only; one of them hands over the summary.
   let ctx: RuleContext;
