@@ -4,20 +4,13 @@
 //     cores, and for evtxexport (Debian libevtx-utils), with the ratios.
 //  2. Peak RSS while dumping a 1 GiB EVTX file that this script builds (bench/.work/big.evtx).
 // Env: FATHOM_CORPUS (default ../shared/corpus), BENCH_BIG_MIB (default 1024), BENCH_SKIP_BIG=1.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { builtEvtx, corpus, ensureBuilt, root } from './lib.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const corpus = resolve(process.env.FATHOM_CORPUS ?? join(root, '..', 'shared', 'corpus'));
-const work = join(root, 'bench', '.work');
-mkdirSync(work, { recursive: true });
-if (!existsSync(join(root, 'dist', 'engine', 'dump.js'))) {
-  console.log('bench:evtx: building first (npm run build)');
-  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-}
+ensureBuilt('engine/dump.js');
 
 function walk(dir, out = []) {
   for (const name of readdirSync(dir).sort()) {
@@ -98,17 +91,7 @@ console.log(`speed-up ${cores} threads vs 1: ${(one.seconds / many.seconds).toFi
 // empty chunk space), Fathom on one thread against evtxexport.
 {
   const mib = Number(process.env.BENCH_DENSE_MIB ?? 64);
-  const dense = join(work, `big-${mib}.evtx`);
-  if (!existsSync(dense)) {
-    execFileSync(
-      process.execPath,
-      ['--import', 'tsx', join(root, 'bench', 'make-big-evtx.ts'), dense, String(mib)],
-      {
-        cwd: root,
-        stdio: 'ignore',
-      },
-    );
-  }
+  const dense = builtEvtx(mib, { quiet: true });
   const size = statSync(dense).size;
   const f = fathom([dense], 0);
   const e = evtxexport([dense]);
@@ -123,18 +106,7 @@ console.log(`speed-up ${cores} threads vs 1: ${(one.seconds / many.seconds).toFi
 
 if (process.env.BENCH_SKIP_BIG !== '1') {
   const mib = Number(process.env.BENCH_BIG_MIB ?? 1024);
-  const big = join(work, `big-${mib}.evtx`);
-  if (!existsSync(big)) {
-    console.log(`building ${big} (${mib} MiB)...`);
-    execFileSync(
-      process.execPath,
-      ['--import', 'tsx', join(root, 'bench', 'make-big-evtx.ts'), big, String(mib)],
-      {
-        cwd: root,
-        stdio: 'inherit',
-      },
-    );
-  }
+  const big = builtEvtx(mib);
   const size = statSync(big).size;
   for (const t of [0, cores]) {
     const r = fathom([big], t);
