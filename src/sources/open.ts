@@ -19,7 +19,12 @@ export interface EvidenceInput extends ReaderInput {
   readonly size: number;
   /** Issues the byte layer met while streaming (each reported once), emptied by the call. */
   drainIssues(): Issue[];
+  /** The first bytes of a plain (uncompressed) file, read when it was opened (for sniffing). */
+  readonly head?: Uint8Array;
 }
+
+/** Bytes of a plain file read at open time, so sniffing needs no second pass over the file. */
+const OPEN_HEAD = 65536;
 
 const CHUNK = 1 << 16;
 /** Plain files are read in larger blocks: fewer I/O round trips for the same bytes. */
@@ -41,13 +46,13 @@ export async function openEvidence(path: string): Promise<EvidenceInput> {
     const st = await fh.stat();
     if (!st.isFile()) throw Object.assign(new Error(`not a regular file: ${path}`), { code: 'ENOTFILE' });
     size = st.size;
-    magic = Buffer.alloc(2);
-    const { bytesRead } = await fh.read(magic, 0, 2, 0);
+    magic = Buffer.alloc(Math.min(OPEN_HEAD, Math.max(2, size)));
+    const { bytesRead } = await fh.read(magic, 0, magic.length, 0);
     magic = magic.subarray(0, bytesRead);
   } finally {
     await fh.close();
   }
-  const compressed = magic.length === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  const compressed = magic.length >= 2 && magic[0] === 0x1f && magic[1] === 0x8b;
   const pending: Issue[] = [];
   const seen = new Set<string>();
   const report = (i: Issue): void => {
@@ -60,6 +65,7 @@ export async function openEvidence(path: string): Promise<EvidenceInput> {
     path,
     compressed,
     size,
+    ...(compressed ? {} : { head: magic }),
     open: () => (compressed ? gunzipStream(path, report) : plainStream(path, report)),
     drainIssues: () => pending.splice(0, pending.length),
   };
@@ -215,6 +221,14 @@ async function salvageGzip(
 
 /** The first `n` bytes of the (decompressed) content, fewer when it is shorter. */
 export async function readHead(input: ReaderInput, n = 65536): Promise<Uint8Array> {
+  const cached = (input as Partial<EvidenceInput>).head;
+  if (
+    cached &&
+    (cached.length >= n ||
+      cached.length >= ((input as Partial<EvidenceInput>).size ?? Number.POSITIVE_INFINITY))
+  ) {
+    return cached.subarray(0, Math.min(n, cached.length));
+  }
   const parts: Uint8Array[] = [];
   let have = 0;
   for await (const chunk of input.open()) {
