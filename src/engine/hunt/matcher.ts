@@ -62,8 +62,16 @@ export function createEventMatcher(prepared: PreparedRules, sink: MatchSink): Ev
   // Per-needle marks of this matcher, by automaton slot (allocated on first use).
   const seenBySlot: Array<Uint32Array | undefined> = new Array(prepared.index.slots);
 
-  const runRule = (p: PreparedRule, event: Event, view: EventView, targetId: string): boolean => {
-    if (!p.matcher.match(view)) return false;
+  // `indexed`: the rule was picked because one of its prefilter needles occurs in its field, so
+  // its own prefilter check would only repeat that work.
+  const runRule = (
+    p: PreparedRule,
+    event: Event,
+    view: EventView,
+    targetId: string,
+    indexed: boolean,
+  ): boolean => {
+    if (!(indexed ? p.matcher.matchBody(view) : p.matcher.match(view))) return false;
     if (p.emits) sink.finding(ruleFinding(p, event, keyFields(namesFor(p), view)));
     if (p.correlated) sink.correlationInput({ ruleKey: p.key, targetId, event });
     return true;
@@ -73,7 +81,7 @@ export function createEventMatcher(prepared: PreparedRules, sink: MatchSink): Ev
     if (g.check && !matchesTarget(g.target, event)) return 0;
     const view = makeView(event, g.target);
     let matched = 0;
-    for (const p of g.always) if (runRule(p, event, view, g.target.id)) matched++;
+    for (const p of g.always) if (runRule(p, event, view, g.target.id, false)) matched++;
     if (!g.byField.length) return matched;
     epoch = (epoch + 1) >>> 0;
     if (epoch === 0) {
@@ -105,7 +113,7 @@ export function createEventMatcher(prepared: PreparedRules, sink: MatchSink): Ev
         }
       }
     }
-    for (const p of candidates) if (runRule(p, event, view, g.target.id)) matched++;
+    for (const p of candidates) if (runRule(p, event, view, g.target.id, true)) matched++;
     return matched;
   };
 

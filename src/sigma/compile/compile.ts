@@ -47,6 +47,11 @@ export interface RuleMatcher {
   /** Literal prefilter (also applied inside `match`), or null. */
   readonly prefilter: Prefilter | null;
   match(view: EventView): boolean;
+  /**
+   * `match` without the prefilter check, for engines that already know the prefilter holds
+   * (they found one of its needles in its field). Same result as `match` in that case.
+   */
+  matchBody(view: EventView): boolean;
 }
 
 type Pred = (view: EventView) => boolean;
@@ -364,6 +369,7 @@ export function compileRuleStrict(rule: SigmaRule, opts: CompileOptions = {}): R
     mode: 'compiled',
     prefilter,
     match: pre ? (view) => pre(view) && cond(view) : cond,
+    matchBody: cond,
   };
 }
 
@@ -379,6 +385,7 @@ export function compileRule(rule: SigmaRule, opts: CompileOptions = {}): RuleMat
       interpretedBecause: e.message,
       prefilter: rulePrefilter(rule),
       match: (view) => interpretRule(rule, view),
+      matchBody: (view) => interpretRule(rule, view),
     };
   }
 }
