@@ -115,3 +115,8 @@ export function parseIntOption(name: string, value: string, min: number, max: nu
 }
 
 export class UsageError extends Error {}
+
+/** Commander option parser for repeatable options (`-r a -r b`). */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

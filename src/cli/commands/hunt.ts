@@ -20,7 +20,15 @@ import {
   findingToCsvRow,
   findingToJsonLine,
 } from '../../report/findings.js';
-import { EXIT, openOutput, parseIntOption, printIssues, terminalProgress, UsageError } from '../io.js';
+import {
+  collect,
+  EXIT,
+  openOutput,
+  parseIntOption,
+  printIssues,
+  terminalProgress,
+  UsageError,
+} from '../io.js';
 
 /** `2026-03-03`, `2026-03-03T01:00`, `2026-03-03 01:00:00Z`, `...+08:00`; no zone = UTC. */
 export function parseTimeOption(name: string, value: string): number {
@@ -51,10 +59,6 @@ async function readPlaceholders(file: string): Promise<Record<string, string[]>>
     out[k.replace(/^%|%$/g, '')] = list.map((x) => String(x));
   }
   return out;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 export function printHuntSummary(s: HuntSummary, findings: number, showRefused: boolean): void {

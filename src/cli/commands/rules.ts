@@ -17,11 +17,7 @@ import { builtinRulesDir, prepareRules } from '../../engine/hunt/prepare.js';
 import { runRuleTests } from '../../engine/ruletest/index.js';
 import { terminalSafe } from '../../report/findings.js';
 import { lintRules } from '../../sigma/validate/index.js';
-import { EXIT, openOutput } from '../io.js';
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
+import { collect, EXIT, openOutput } from '../io.js';
 
 function defaultRulePaths(paths: string[]): string[] {
   if (paths.length) return paths;
