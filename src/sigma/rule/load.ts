@@ -232,6 +232,41 @@ async function walk(path: string, out: string[], seen: Set<string>, depth: numbe
   } else out.push(path);
 }
 
+type ReadResult =
+  | { kind: 'text'; text: string }
+  | { kind: 'too-large'; size: number }
+  | { kind: 'error'; message: string };
+
+/** Rule files read ahead of the parser. */
+const READ_AHEAD = 16;
+
+async function readRuleFile(f: string): Promise<ReadResult> {
+  try {
+    const st = await stat(f);
+    if (st.size > MAX_RULE_FILE_BYTES) return { kind: 'too-large', size: st.size };
+    return { kind: 'text', text: await readFile(f, 'utf8') };
+  } catch (e) {
+    return { kind: 'error', message: (e as Error).message };
+  }
+}
+
+/** Reads `files` up to `ahead` ahead of the one asked for; `next(i)` is asked in order. */
+function readAhead(files: readonly string[], ahead: number): { next(i: number): Promise<ReadResult> } {
+  const pending = new Map<number, Promise<ReadResult>>();
+  let started = 0;
+  return {
+    next(i: number) {
+      while (started < files.length && started <= i + ahead) {
+        pending.set(started, readRuleFile(files[started] as string));
+        started++;
+      }
+      const p = pending.get(i) ?? readRuleFile(files[i] as string);
+      pending.delete(i);
+      return p;
+    },
+  };
+}
+
 /** Load rule files and directories (walked recursively for .yml/.yaml, in sorted order). */
 export async function loadRuleFiles(paths: string[], opts: LoadOptions = {}): Promise<RuleSet> {
   const set = emptySet();
@@ -246,24 +281,24 @@ export async function loadRuleFiles(paths: string[], opts: LoadOptions = {}): Pr
       set.issues.push(issue('read-error', r.message, { file: p }));
     }
   }
-  for (const f of files) {
-    let text: string;
-    try {
-      const st = await stat(f);
-      if (st.size > MAX_RULE_FILE_BYTES) {
-        const msg = `rule file is ${st.size} bytes (limit ${MAX_RULE_FILE_BYTES})`;
-        set.refused.push({ file: f, line: 0, col: 0, code: 'file-too-large', message: msg });
-        set.issues.push(issue('file-too-large', msg, { file: f }));
-        continue;
-      }
-      text = await readFile(f, 'utf8');
-    } catch (e) {
-      const r: RefusedRule = { file: f, line: 0, col: 0, code: 'read-error', message: (e as Error).message };
+  // Files are read ahead with bounded concurrency (I/O overlaps parsing), then loaded in order.
+  const texts = readAhead(files, READ_AHEAD);
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i] as string;
+    const got = await texts.next(i);
+    if (got.kind === 'too-large') {
+      const msg = `rule file is ${got.size} bytes (limit ${MAX_RULE_FILE_BYTES})`;
+      set.refused.push({ file: f, line: 0, col: 0, code: 'file-too-large', message: msg });
+      set.issues.push(issue('file-too-large', msg, { file: f }));
+      continue;
+    }
+    if (got.kind === 'error') {
+      const r: RefusedRule = { file: f, line: 0, col: 0, code: 'read-error', message: got.message };
       set.refused.push(r);
       set.issues.push(issue('read-error', r.message, { file: f }));
       continue;
     }
-    loadInto(set, text, f, opts);
+    loadInto(set, got.text, f, opts);
   }
   return finish(set, opts);
 }
