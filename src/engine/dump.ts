@@ -10,9 +10,9 @@ import type { Progress } from '../core/log.js';
 import { nullProgress } from '../core/log.js';
 import type { DumpFormat, DumpPartial, DumpTask } from './dump-task.js';
 import { runDumpTask } from './dump-task.js';
-import { INLINE_READ_AHEAD, runOrdered } from './ordered.js';
 import { WorkerPool } from './pool.js';
-import { planReadTasks, readTaskBytes } from './read-task.js';
+import { planReadTasks } from './read-task.js';
+import { runReadTasks } from './run-tasks.js';
 
 export interface DumpOptions {
   format: DumpFormat;
@@ -63,24 +63,11 @@ export async function runDump(
   progress.start(totalBytes, 'dump');
 
   const pool = opts.workers > 0 ? new WorkerPool(Math.min(opts.workers, Math.max(1, tasks.length))) : null;
-  const execute = pool
-    ? (task: DumpTask, emit: (p: DumpPartial) => Promise<void>) =>
-        pool.submit(task as unknown as { type: string }, (d) => emit(d as DumpPartial))
-    : async (task: DumpTask, emit: (p: DumpPartial) => Promise<void>) => {
-        for await (const p of runDumpTask(task)) await emit(p);
-      };
   try {
-    await runOrdered<DumpTask, DumpPartial | { end: true }>(
-      tasks,
-      async (task, emit) => {
-        await execute(task, emit);
-        await emit({ end: true });
-      },
-      async (p, task) => {
-        if ('end' in p) {
-          progress.advance(readTaskBytes(task.read, sizes));
-          return;
-        }
+    await runReadTasks(tasks, {
+      pool,
+      inline: runDumpTask,
+      sink: async (p: DumpPartial, task: DumpTask) => {
         const f = files.get(task.read.path);
         if (f) {
           f.records += p.records;
@@ -90,12 +77,13 @@ export async function runDump(
         for (const i of p.issues) issues.push(i);
         if (p.text) await write(p.text);
       },
-      (p) => ('end' in p ? 0 : p.text.length),
-      (error, task) => {
+      sizeOf: (p) => p.text.length,
+      onError: (error, task) => {
         issues.push(issue('task-failed', `reading failed: ${error.message}`, { file: task.read.path }));
       },
-      { concurrency: pool ? pool.size * 2 : INLINE_READ_AHEAD },
-    );
+      progress,
+      sizes,
+    });
   } finally {
     progress.done();
     await pool?.close();

@@ -14,9 +14,9 @@ import { LEVELS } from '../../model/finding.js';
 import type { BaseRuleMatch } from '../../sigma/correlate/index.js';
 import { evaluateCorrelations } from '../../sigma/correlate/index.js';
 import { loadLogsourceMap, makeView } from '../../sigma/pipeline/index.js';
-import { INLINE_READ_AHEAD, runOrdered } from '../ordered.js';
 import { WorkerPool } from '../pool.js';
-import { planReadTasks, readTaskBytes } from '../read-task.js';
+import { planReadTasks } from '../read-task.js';
+import { runReadTasks } from '../run-tasks.js';
 import type { RuleContext, RuleSummary } from './context.js';
 import { ruleContext } from './context.js';
 import { compareFindings, correlationFinding } from './findings.js';
@@ -167,24 +167,11 @@ export async function runHunt(paths: string[], opts: HuntOptions): Promise<HuntR
   const corrInputs: CorrelationInput[] = [];
   let skipped = 0;
 
-  const execute = pool
-    ? (task: HuntTask, emit: (p: HuntPartial) => Promise<void>) =>
-        pool.submit(task as unknown as { type: string }, (d) => emit(d as HuntPartial))
-    : async (task: HuntTask, emit: (p: HuntPartial) => Promise<void>) => {
-        for await (const p of runHuntTask(task, prepared)) await emit(p);
-      };
   try {
-    await runOrdered<HuntTask, HuntPartial | { end: true }>(
-      tasks,
-      async (task, emit) => {
-        await execute(task, emit);
-        await emit({ end: true });
-      },
-      (p, task) => {
-        if ('end' in p) {
-          progress.advance(readTaskBytes(task.read, plan.sizes));
-          return;
-        }
+    await runReadTasks(tasks, {
+      pool,
+      inline: (task: HuntTask) => runHuntTask(task, prepared),
+      sink: (p: HuntPartial, task: HuntTask) => {
         const f = files.get(task.read.path);
         if (f) {
           f.events += p.events;
@@ -196,11 +183,13 @@ export async function runHunt(paths: string[], opts: HuntOptions): Promise<HuntR
         for (const x of p.correlation) corrInputs.push(x);
         for (const i of p.issues) issues.push(i);
       },
-      (p) => ('end' in p ? 0 : p.findings.length * 2048 + p.correlation.length * 2048),
-      (error, task) =>
+      sizeOf: (p) => p.findings.length * 2048 + p.correlation.length * 2048,
+      onError: (error, task) =>
         issues.push(issue('task-failed', `reading failed: ${error.message}`, { file: task.read.path })),
-      { concurrency: pool ? pool.size * 2 : INLINE_READ_AHEAD, maxBuffered: 256 * 1024 * 1024 },
-    );
+      progress,
+      sizes: plan.sizes,
+      maxBuffered: 256 * 1024 * 1024,
+    });
   } finally {
     progress.done();
     await pool?.close();
