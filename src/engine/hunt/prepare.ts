@@ -191,6 +191,19 @@ function buildIndex(entries: readonly IndexEntry[], usePrefilters: boolean): Rul
   return index;
 }
 
+/** A rule the hunt will not run, with where it was read and why. */
+function refusal(rule: SigmaRule, code: string, message: string): RefusedRule {
+  return {
+    file: rule.file,
+    line: rule.line,
+    col: rule.col,
+    ...(rule.id ? { id: rule.id } : {}),
+    title: rule.title,
+    code,
+    message,
+  };
+}
+
 /** Load, resolve, check and compile every rule. Never throws on a bad rule. */
 export async function prepareRules(cfg: HuntRuleConfig): Promise<PreparedRules> {
   const issues: Issue[] = [];
@@ -214,29 +227,21 @@ export async function prepareRules(cfg: HuntRuleConfig): Promise<PreparedRules> 
   for (const rule of set.rules) {
     const key = ruleKey(rule);
     if (seen.has(key)) {
-      refused.push({
-        file: rule.file,
-        line: rule.line,
-        col: rule.col,
-        ...(rule.id ? { id: rule.id } : {}),
-        title: rule.title,
-        code: 'duplicate-id',
-        message: `a rule with id ${key} was already loaded; this copy is ignored`,
-      });
+      refused.push(
+        refusal(rule, 'duplicate-id', `a rule with id ${key} was already loaded; this copy is ignored`),
+      );
       continue;
     }
     const targets = logsources.resolve(rule.logsource);
     if (!targets || targets.length === 0) {
       const l = rule.logsource;
-      refused.push({
-        file: rule.file,
-        line: rule.line,
-        col: rule.col,
-        ...(rule.id ? { id: rule.id } : {}),
-        title: rule.title,
-        code: 'unknown-logsource',
-        message: `no event source is mapped for logsource ${JSON.stringify({ category: l.category, product: l.product, service: l.service })} (add a mapping under data/logsources or --logsource-map)`,
-      });
+      refused.push(
+        refusal(
+          rule,
+          'unknown-logsource',
+          `no event source is mapped for logsource ${JSON.stringify({ category: l.category, product: l.product, service: l.service })} (add a mapping under data/logsources or --logsource-map)`,
+        ),
+      );
       continue;
     }
     const usage = ruleFieldUsage(rule);
@@ -247,18 +252,16 @@ export async function prepareRules(cfg: HuntRuleConfig): Promise<PreparedRules> 
       else notApplicable.push({ key, title: rule.title, target: t.id, reason: a.reason ?? 'not applicable' });
     }
     if (applicable.length === 0) {
-      refused.push({
-        file: rule.file,
-        line: rule.line,
-        col: rule.col,
-        ...(rule.id ? { id: rule.id } : {}),
-        title: rule.title,
-        code: 'not-applicable',
-        message: `no target can evaluate this rule: ${notApplicable
-          .filter((n) => n.key === key)
-          .map((n) => `${n.target}: ${n.reason}`)
-          .join('; ')}`,
-      });
+      refused.push(
+        refusal(
+          rule,
+          'not-applicable',
+          `no target can evaluate this rule: ${notApplicable
+            .filter((n) => n.key === key)
+            .map((n) => `${n.target}: ${n.reason}`)
+            .join('; ')}`,
+        ),
+      );
       continue;
     }
     seen.add(key);

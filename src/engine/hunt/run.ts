@@ -13,6 +13,7 @@ import type { Finding, Level } from '../../model/finding.js';
 import { LEVELS } from '../../model/finding.js';
 import type { BaseRuleMatch } from '../../sigma/correlate/index.js';
 import { evaluateCorrelations } from '../../sigma/correlate/index.js';
+import type { LogsourceMap } from '../../sigma/pipeline/index.js';
 import { loadLogsourceMap, makeView } from '../../sigma/pipeline/index.js';
 import { WorkerPool } from '../pool.js';
 import { planReadTasks } from '../read-task.js';
@@ -69,14 +70,22 @@ export interface HuntResult {
   summary: HuntSummary;
 }
 
-/** Correlation findings from the base matches collected during the hunt. */
+/**
+ * Correlation findings from the base matches collected during the hunt. `logsources` is the
+ * mapping the rules were prepared with, when this thread has it (else it is loaded here).
+ */
 export function correlate(
   ctx: RuleContext,
   inputs: CorrelationInput[],
+  logsources?: LogsourceMap,
 ): { findings: Finding[]; issues: Issue[] } {
   if (!ctx.correlations.length || !inputs.length) return { findings: [], issues: [] };
-  const ls = loadLogsourceMap(ctx.logsourceFiles.length ? { extraFiles: ctx.logsourceFiles } : {});
-  if (!ls.ok) return { findings: [], issues: [...ls.issues] };
+  let map = logsources;
+  if (!map) {
+    const ls = loadLogsourceMap(ctx.logsourceFiles.length ? { extraFiles: ctx.logsourceFiles } : {});
+    if (!ls.ok) return { findings: [], issues: [...ls.issues] };
+    map = ls.value;
+  }
   const byKey = new Map(ctx.refs.map((r) => [r.key, r]));
   const byRef = new Map<string, { key: string; name?: string }>();
   for (const r of ctx.refs) {
@@ -86,7 +95,7 @@ export function correlate(
   }
   const matches: BaseRuleMatch[] = [];
   for (const m of inputs) {
-    const target = ls.value.targetById(m.targetId);
+    const target = map.targetById(m.targetId);
     const rule = byKey.get(m.ruleKey);
     if (!target || !rule) continue;
     const timeMs = eventTimeMs(m.event);
@@ -194,7 +203,7 @@ export async function runHunt(paths: string[], opts: HuntOptions): Promise<HuntR
     progress.done();
     await pool?.close();
   }
-  const corr = correlate(ctx, corrInputs);
+  const corr = correlate(ctx, corrInputs, prepared?.logsources);
   findings.push(...corr.findings);
   issues.push(...corr.issues);
   findings.sort((a, b) => compareFindings(a, b));
