@@ -56,7 +56,8 @@ export interface Plan {
   readonly uniqueNames?: boolean;
 }
 
-const ELEMENT_TEXT: Readonly<Record<string, number>> = {
+/** System elements whose text is a header field (shared with the generic walk in to-event.ts). */
+export const SYSTEM_ELEMENT_FIELDS: Readonly<Record<string, number>> = {
   EventID: F_EVENT_ID,
   Version: F_VERSION,
   Level: F_LEVEL,
@@ -68,7 +69,8 @@ const ELEMENT_TEXT: Readonly<Record<string, number>> = {
   Computer: F_COMPUTER,
 };
 
-const ATTRS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+/** System element attributes that are header fields, by element then attribute name. */
+export const SYSTEM_ATTR_FIELDS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   Provider: { Name: F_PROVIDER, Guid: F_PROVIDER_GUID, EventSourceName: F_EVENT_SOURCE },
   EventID: { Qualifiers: F_QUALIFIERS },
   TimeCreated: { SystemTime: F_TIME },
@@ -120,7 +122,7 @@ export function systemPlan(sys: ElementNode): Plan | null {
       break;
     }
     const elDrop = optionalIndex(c.children);
-    const f = ELEMENT_TEXT[c.name];
+    const f = SYSTEM_ELEMENT_FIELDS[c.name];
     if (f !== undefined) {
       if (!flat(c.children, substs)) {
         plan = null;
@@ -131,7 +133,7 @@ export function systemPlan(sys: ElementNode): Plan | null {
       plan = null;
       break;
     }
-    const attrs = ATTRS[c.name];
+    const attrs = SYSTEM_ATTR_FIELDS[c.name];
     for (const a of c.attrs) {
       const af = attrs?.[a.name];
       if (af === undefined) continue;

@@ -41,6 +41,8 @@ import {
   F_VERSION,
   opValue,
   planApplies,
+  SYSTEM_ATTR_FIELDS,
+  SYSTEM_ELEMENT_FIELDS,
   systemPlan,
 } from './plan.js';
 import type { EvtxRecord } from './record.js';
@@ -147,31 +149,6 @@ function setField(ev: Event, f: number, v: string | undefined): void {
   }
 }
 
-const SYSTEM_TEXT: Readonly<Record<string, number>> = {
-  EventID: F_EVENT_ID,
-  Version: F_VERSION,
-  Level: F_LEVEL,
-  Task: F_TASK,
-  Opcode: F_OPCODE,
-  Keywords: F_KEYWORDS,
-  EventRecordID: F_RECORD_ID,
-  Channel: F_CHANNEL,
-  Computer: F_COMPUTER,
-};
-
-const SYSTEM_ATTRS: ReadonlyArray<readonly [string, string, number]> = [
-  ['Provider', 'Name', F_PROVIDER],
-  ['Provider', 'Guid', F_PROVIDER_GUID],
-  ['Provider', 'EventSourceName', F_EVENT_SOURCE],
-  ['EventID', 'Qualifiers', F_QUALIFIERS],
-  ['TimeCreated', 'SystemTime', F_TIME],
-  ['Correlation', 'ActivityID', F_ACTIVITY],
-  ['Correlation', 'RelatedActivityID', F_RELATED_ACTIVITY],
-  ['Execution', 'ProcessID', F_PROCESS],
-  ['Execution', 'ThreadID', F_THREAD],
-  ['Security', 'UserID', F_USER],
-];
-
 function system(ev: Event, sys: ElementNode, scope: Scope): void {
   const plan = systemPlan(sys);
   if (plan !== null && planApplies(plan, scope)) {
@@ -180,9 +157,10 @@ function system(ev: Event, sys: ElementNode, scope: Scope): void {
   }
   // Generic walk: the same fields, for System elements a plan cannot model.
   forEachElement(sys.children, scope, (el, sc, item) => {
-    const f = SYSTEM_TEXT[el.name];
+    const f = SYSTEM_ELEMENT_FIELDS[el.name];
     if (f !== undefined) setField(ev, f, elementText(el, sc, item));
-    for (const [en, an, af] of SYSTEM_ATTRS) if (en === el.name) setField(ev, af, attrValue(el, an, sc));
+    const attrs = SYSTEM_ATTR_FIELDS[el.name];
+    if (attrs) for (const an in attrs) setField(ev, attrs[an] as number, attrValue(el, an, sc));
   });
 }
 
