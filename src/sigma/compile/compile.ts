@@ -280,18 +280,7 @@ function compileItem(item: DetectionItem): Pred {
 
 function compileNode(n: DetectionNode): Pred {
   if (n.kind === 'item') return compileItem(n.item);
-  const kids = n.items.map(compileNode);
-  if (kids.length === 1) return kids[0] as Pred;
-  if (n.kind === 'and') {
-    return (view) => {
-      for (const k of kids) if (!k(view)) return false;
-      return true;
-    };
-  }
-  return (view) => {
-    for (const k of kids) if (k(view)) return true;
-    return false;
-  };
+  return combine(n.kind, n.items.map(compileNode));
 }
 
 function compileCondition(c: Condition, sel: (name: string) => Pred): Pred {
