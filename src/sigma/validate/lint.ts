@@ -12,14 +12,8 @@ import { conditionNames } from '../condition/parse.js';
 import { loadRuleFiles } from '../rule/load.js';
 import type { Condition, DetectionNode, DocumentRecord, LoadStatus, SigmaRule } from '../rule/types.js';
 
-export interface LintEntry {
-  readonly kind: DocumentRecord['kind'];
-  readonly file: string;
-  readonly line: number;
-  readonly col: number;
-  readonly id?: string;
-  readonly title?: string;
-  readonly status: LoadStatus;
+export interface LintEntry
+  extends Pick<DocumentRecord, 'kind' | 'file' | 'line' | 'col' | 'id' | 'title' | 'status'> {
   /** Refusal code (the first error), for refused documents. */
   readonly reason?: string;
   readonly issues: Issue[];
