@@ -8,7 +8,7 @@ import { issue } from '../core/issue.js';
 import { eventToJsonLine, eventToXml } from '../sources/render.js';
 import type { EventWithXml } from '../sources/types.js';
 import type { ReadTask } from './read-task.js';
-import { readTaskItems } from './read-task.js';
+import { addItemIssues, MAX_ISSUES_PER_PARTIAL, readTaskItems } from './read-task.js';
 
 export type DumpFormat = 'jsonl' | 'xml';
 
@@ -28,7 +28,6 @@ export interface DumpPartial {
 }
 
 const PARTIAL_TEXT = 1 << 20;
-const MAX_ISSUES_PER_PARTIAL = 200;
 
 /** Run one dump task, yielding partial renderings in order. Never throws on bad evidence. */
 export async function* runDumpTask(task: DumpTask): AsyncGenerator<DumpPartial> {
@@ -62,11 +61,7 @@ export async function* runDumpTask(task: DumpTask): AsyncGenerator<DumpPartial> 
       size += text.length;
       p.records++;
     } else {
-      if (item.issues.some((i) => i.severity === 'error')) p.errors++;
-      for (const i of item.issues) {
-        if (p.issues.length < MAX_ISSUES_PER_PARTIAL) p.issues.push(i);
-        else suppressed++;
-      }
+      suppressed += addItemIssues(p, item.issues);
     }
     if (size >= PARTIAL_TEXT || p.issues.length >= MAX_ISSUES_PER_PARTIAL) yield take();
   }

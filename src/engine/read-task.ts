@@ -92,6 +92,26 @@ export async function planReadTasks(paths: string[], opts: PlanOptions): Promise
   return { tasks, sizes, issues };
 }
 
+/** Issues a partial result keeps; the rest are counted and summarised. */
+export const MAX_ISSUES_PER_PARTIAL = 200;
+
+/**
+ * Count an unreadable item into a partial result: one error record when any of its issues is an
+ * error, its issues kept up to the cap. Returns how many issues were left out.
+ */
+export function addItemIssues(
+  partial: { errors: number; issues: Issue[] },
+  issues: readonly Issue[],
+): number {
+  if (issues.some((i) => i.severity === 'error')) partial.errors++;
+  let left = 0;
+  for (const i of issues) {
+    if (partial.issues.length < MAX_ISSUES_PER_PARTIAL) partial.issues.push(i);
+    else left++;
+  }
+  return left;
+}
+
 /** Bytes of evidence a task covers (for progress). */
 export function readTaskBytes(t: ReadTask, sizes: Map<string, number>): number {
   if (t.kind === 'file') return sizes.get(t.path) ?? 0;

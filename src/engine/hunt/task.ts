@@ -8,7 +8,7 @@ import type { Issue } from '../../core/issue.js';
 import { eventTimeMs } from '../../model/event.js';
 import type { Finding } from '../../model/finding.js';
 import type { ReadTask } from '../read-task.js';
-import { readTaskItems } from '../read-task.js';
+import { addItemIssues, readTaskItems } from '../read-task.js';
 import type { RuleContext } from './context.js';
 import { ruleContext } from './context.js';
 import type { CorrelationInput } from './matcher.js';
@@ -36,7 +36,6 @@ export interface HuntPartial {
   kind?: string;
 }
 
-const MAX_ISSUES_PER_PARTIAL = 200;
 const EVENTS_PER_PARTIAL = 20_000;
 
 let cache: { key: string; prepared: Promise<PreparedRules> } | undefined;
@@ -85,11 +84,7 @@ export async function* runHuntTask(task: HuntTask, prepared?: PreparedRules): As
       }
       matcher.match(ev);
     } else {
-      if (item.issues.some((i) => i.severity === 'error')) p.errors++;
-      for (const i of item.issues) {
-        if (p.issues.length < MAX_ISSUES_PER_PARTIAL) p.issues.push(i);
-        else suppressed++;
-      }
+      suppressed += addItemIssues(p, item.issues);
     }
     if (++inPartial >= EVENTS_PER_PARTIAL) {
       inPartial = 0;
