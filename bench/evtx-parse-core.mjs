@@ -5,12 +5,10 @@
 //   event  - plus recordToEvent (the event model: what `fathom hunt` needs)
 //   xml    - plus renderRecordXml
 // Throughput is per CPU second of this process (wall time also printed). Uses dist/ (run `npm run build` first). Run: node bench/evtx-parse-core.mjs [--rounds 3]
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { corpus, evtxFiles, root } from './lib.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const corpus = resolve(process.env.FATHOM_CORPUS ?? join(root, '..', 'shared', 'corpus'));
 const lib = join(root, 'dist', 'sources', 'evtx', 'index.js');
 if (!existsSync(lib)) {
   console.log('bench/evtx-parse-core: build first (npm run build)');
@@ -24,16 +22,7 @@ const { parseEvtxBytes, recordToEvent, renderRecordXml } = await import(lib);
 const argRounds = process.argv.indexOf('--rounds');
 const rounds = argRounds > 0 ? Number(process.argv[argRounds + 1]) : 3;
 
-function walk(dir, out = []) {
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else if (name.toLowerCase().endsWith('.evtx')) out.push(p);
-  }
-  return out;
-}
-
-const files = walk(join(corpus, 'evtx')).map((f) => ({ f, bytes: readFileSync(f) }));
+const files = evtxFiles(join(corpus, 'evtx')).map((f) => ({ f, bytes: readFileSync(f) }));
 const total = files.reduce((a, x) => a + x.bytes.length, 0);
 
 function run(mode) {

@@ -4,11 +4,9 @@
 // Memory must stay flat as N grows. Uses dist/ (npm run build).
 // Run: node bench/evtx-stream-memory.mjs [N]
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { corpus, root } from './lib.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const corpus = resolve(process.env.FATHOM_CORPUS ?? join(root, '..', 'shared', 'corpus'));
 const sample = join(corpus, 'evtx', 'evtx-rs-samples', 'samples', 'security.evtx');
 if (!existsSync(sample)) {
   console.log('bench/evtx-stream-memory: skipped: corpus not found');

@@ -5,21 +5,12 @@
 //  2. Peak RSS while dumping a 1 GiB EVTX file that this script builds (bench/.work/big.evtx).
 // Env: FATHOM_CORPUS (default ../shared/corpus), BENCH_BIG_MIB (default 1024), BENCH_SKIP_BIG=1.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { builtEvtx, corpus, ensureBuilt, root } from './lib.mjs';
+import { builtEvtx, corpus, ensureBuilt, evtxFiles, root } from './lib.mjs';
 
 ensureBuilt('engine/dump.js');
-
-function walk(dir, out = []) {
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else if (name.toLowerCase().endsWith('.evtx')) out.push(p);
-  }
-  return out;
-}
 
 function fathom(files, threads, format = 'jsonl') {
   const r = spawnSync(
@@ -65,7 +56,7 @@ if (!existsSync(evtxDir)) {
   console.log(`bench:evtx: skipped: corpus not found at ${corpus}`);
   process.exit(0);
 }
-const files = walk(evtxDir);
+const files = evtxFiles(evtxDir);
 const bytes = files.reduce((a, f) => a + statSync(f).size, 0);
 const cores = availableParallelism();
 console.log(

@@ -1,6 +1,6 @@
 // Shared by the benchmarks: where things are, and the built EVTX files they measure on.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,4 +31,14 @@ export function builtEvtx(mib, { quiet = false } = {}) {
     );
   }
   return file;
+}
+
+/** Every .evtx file below `dir`, in sorted order. */
+export function evtxFiles(dir, out = []) {
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) evtxFiles(p, out);
+    else if (name.toLowerCase().endsWith('.evtx')) out.push(p);
+  }
+  return out;
 }
