@@ -8,7 +8,7 @@ import { issue } from '../core/issue.js';
 import { eventToJsonLine, eventToXml } from '../sources/render.js';
 import type { EventWithXml } from '../sources/types.js';
 import type { ReadTask } from './read-task.js';
-import { addItemIssues, MAX_ISSUES_PER_PARTIAL, readTaskItems } from './read-task.js';
+import { addItemIssues, MAX_ISSUES_PER_PARTIAL, readTaskBatches } from './read-task.js';
 
 export type DumpFormat = 'jsonl' | 'xml';
 
@@ -52,16 +52,19 @@ export async function* runDumpTask(task: DumpTask): AsyncGenerator<DumpPartial> 
     p = { text: '', records: 0, errors: 0, issues: [] };
     return out;
   };
-  for await (const item of readTaskItems(task.read, { xml: task.format === 'xml' })) {
-    if (item.ok) {
-      const ev = item.value as EventWithXml;
-      if (!p.kind) p.kind = ev.kind;
-      const text = task.format === 'jsonl' ? `${eventToJsonLine(ev)}\n` : (ev.xml ?? eventToXml(ev));
-      parts.push(text);
-      size += text.length;
-      p.records++;
-    } else {
-      suppressed += addItemIssues(p, item.issues);
+  const jsonl = task.format === 'jsonl';
+  for await (const batch of readTaskBatches(task.read, { xml: !jsonl })) {
+    for (const item of batch) {
+      if (item.ok) {
+        const ev = item.value as EventWithXml;
+        if (!p.kind) p.kind = ev.kind;
+        const text = jsonl ? `${eventToJsonLine(ev)}\n` : (ev.xml ?? eventToXml(ev));
+        parts.push(text);
+        size += text.length;
+        p.records++;
+      } else {
+        suppressed += addItemIssues(p, item.issues);
+      }
     }
     if (size >= PARTIAL_TEXT || p.issues.length >= MAX_ISSUES_PER_PARTIAL) yield take();
   }

@@ -16,7 +16,7 @@ import {
   recordToEvent,
   renderRecordXml,
 } from '../sources/evtx/index.js';
-import { readEvidenceFile } from '../sources/registry.js';
+import { readEvidenceBatches } from '../sources/registry.js';
 import type { EventWithXml, SourceItem } from '../sources/types.js';
 import { walkEvidence } from '../sources/walk.js';
 
@@ -126,15 +126,26 @@ export async function* readTaskItems(
   task: ReadTask,
   opts: { xml?: boolean } = {},
 ): AsyncGenerator<SourceItem> {
+  for await (const batch of readTaskBatches(task, opts)) yield* batch;
+}
+
+/**
+ * `readTaskItems` in batches (an EVTX chunk's items, or a few hundred events of other formats):
+ * pipelines loop over each batch synchronously, one asynchronous step per batch.
+ */
+export async function* readTaskBatches(
+  task: ReadTask,
+  opts: { xml?: boolean } = {},
+): AsyncGenerator<SourceItem[]> {
   if (task.kind === 'file') {
-    yield* readEvidenceFile(task.path, { recover: task.recover, ...(opts.xml ? { xml: true } : {}) });
+    yield* readEvidenceBatches(task.path, { recover: task.recover, ...(opts.xml ? { xml: true } : {}) });
     return;
   }
   let fh: Awaited<ReturnType<typeof open>>;
   try {
     fh = await open(task.path, 'r');
   } catch (e) {
-    yield err(issue('unreadable', `cannot open: ${(e as Error).message}`, { file: task.path }));
+    yield [err(issue('unreadable', `cannot open: ${(e as Error).message}`, { file: task.path }))];
     return;
   }
   try {
@@ -143,14 +154,17 @@ export async function* readTaskItems(
     const head = new Uint8Array(EVTX_HEADER_SIZE);
     const got = await fh.read(head, 0, EVTX_HEADER_SIZE, 0);
     const header = readHeaderBlock(head.subarray(0, got.bytesRead), task.path);
-    if (task.firstChunk === 0) for (const i of header.issues) yield err(i);
+    const first: SourceItem[] = [];
+    if (task.firstChunk === 0) for (const i of header.issues) first.push(err(i));
     // The task holding the last chunk says whether the file is shorter than its header claims.
     const size = (await fh.stat()).size;
     const lastTask = EVTX_HEADER_SIZE + (task.firstChunk + task.chunkCount) * EVTX_CHUNK_SIZE >= size;
     if (lastTask && header.header) {
       const truncated = fileTruncation(header.header, size, task.path);
-      if (truncated) yield err(truncated);
+      if (truncated) first.push(err(truncated));
     }
+    if (first.length) yield first;
+    // One buffer for the task: each chunk's events are mapped before the next chunk is read.
     const buf = new Uint8Array(EVTX_CHUNK_SIZE);
     for (let c = task.firstChunk; c < task.firstChunk + task.chunkCount; c++) {
       const fileOffset = EVTX_HEADER_SIZE + c * EVTX_CHUNK_SIZE;
@@ -164,16 +178,18 @@ export async function* readTaskItems(
         recover: task.recover,
         extraFlags: header.flags,
       });
-      for (const i of res.issues) yield err(i);
+      const out: SourceItem[] = [];
+      for (const i of res.issues) out.push(err(i));
       for (const item of res.items) {
         if (!item.ok) {
-          yield item;
+          out.push(item);
           continue;
         }
         const ev: EventWithXml = recordToEvent(item.value, task.path);
         if (opts.xml) ev.xml = renderRecordXml(item.value);
-        yield ok(ev);
+        out.push(ok(ev));
       }
+      if (out.length) yield out;
     }
   } finally {
     await fh.close();

@@ -29,6 +29,11 @@ const OPEN_HEAD = 65536;
 const CHUNK = 1 << 16;
 /** Plain files are read in larger blocks: fewer I/O round trips for the same bytes. */
 const PLAIN_BLOCK = 1 << 20;
+/**
+ * Plain files up to this size are read whole when opened (one open, one read): most evidence
+ * files are small, and a stream per file costs more than its bytes. Larger files stream.
+ */
+export const WHOLE_FILE_MAX = 8 << 20;
 
 /**
  * Open a file as evidence. Rejects only when the file cannot be opened or is not a regular file
@@ -46,13 +51,21 @@ export async function openEvidence(path: string): Promise<EvidenceInput> {
     const st = await fh.stat();
     if (!st.isFile()) throw Object.assign(new Error(`not a regular file: ${path}`), { code: 'ENOTFILE' });
     size = st.size;
-    magic = Buffer.alloc(Math.min(OPEN_HEAD, Math.max(2, size)));
-    const { bytesRead } = await fh.read(magic, 0, magic.length, 0);
-    magic = magic.subarray(0, bytesRead);
+    magic = Buffer.allocUnsafe(size <= WHOLE_FILE_MAX ? Math.max(2, size) : OPEN_HEAD);
+    let got = 0;
+    // A read may return fewer bytes than asked: read on until the buffer is full or the file ends.
+    while (got < magic.length) {
+      const { bytesRead } = await fh.read(magic, got, magic.length - got, got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    magic = magic.subarray(0, got);
   } finally {
     await fh.close();
   }
   const compressed = magic.length >= 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  // The whole content is in hand when the file was small enough to read at once.
+  const whole = !compressed && size <= WHOLE_FILE_MAX ? magic : null;
   const pending: Issue[] = [];
   const seen = new Set<string>();
   const report = (i: Issue): void => {
@@ -65,10 +78,15 @@ export async function openEvidence(path: string): Promise<EvidenceInput> {
     path,
     compressed,
     size,
-    ...(compressed ? {} : { head: magic }),
-    open: () => (compressed ? gunzipStream(path, report) : plainStream(path, report)),
+    ...(compressed ? {} : { head: magic.subarray(0, OPEN_HEAD) }),
+    open: () =>
+      whole ? wholeContent(whole) : compressed ? gunzipStream(path, report) : plainStream(path, report),
     drainIssues: () => pending.splice(0, pending.length),
   };
+}
+
+async function* wholeContent(bytes: Buffer): AsyncIterable<Uint8Array> {
+  if (bytes.length) yield bytes;
 }
 
 async function* plainStream(path: string, report: (i: Issue) => void): AsyncIterable<Uint8Array> {

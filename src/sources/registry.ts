@@ -83,11 +83,43 @@ export async function* readEvidenceFile(
   path: string,
   opts: ReadEvidenceOptions = {},
 ): AsyncIterable<SourceItem> {
+  for await (const batch of readEvidenceBatches(path, opts)) yield* batch;
+}
+
+/** Events of other readers are handed on in batches of this many items. */
+const BATCH = 256;
+
+/** Group a reader's items into batches; a reader that fails still hands on what it read. */
+async function* batched(items: AsyncIterable<SourceItem>): AsyncIterable<SourceItem[]> {
+  let out: SourceItem[] = [];
+  try {
+    for await (const item of items) {
+      out.push(item);
+      if (out.length >= BATCH) {
+        yield out;
+        out = [];
+      }
+    }
+  } catch (e) {
+    if (out.length) yield out;
+    throw e;
+  }
+  if (out.length) yield out;
+}
+
+/**
+ * `readEvidenceFile` in batches of items (an EVTX chunk's worth, or a few hundred events), in
+ * the same order: consumers that handle many events loop over each batch synchronously.
+ */
+export async function* readEvidenceBatches(
+  path: string,
+  opts: ReadEvidenceOptions = {},
+): AsyncIterable<SourceItem[]> {
   let input: EvidenceInput;
   try {
     input = await openEvidence(path);
   } catch (e) {
-    yield err(openIssue(path, e));
+    yield [err(openIssue(path, e))];
     return;
   }
   const head = await readHead(input, SNIFF_BYTES);
@@ -96,39 +128,43 @@ export async function* readEvidenceFile(
   if (!found) {
     const issues = input.drainIssues();
     if (head.length === 0 && issues.length === 0) {
-      yield err(
-        issue('empty-file', 'the file has no content', { file: path, offset: 0 }, undefined, 'warning'),
-      );
+      yield [
+        err(issue('empty-file', 'the file has no content', { file: path, offset: 0 }, undefined, 'warning')),
+      ];
     } else if (head.length > 0) {
-      yield err(
-        issue(
-          'unrecognised-format',
-          `no reader recognises this content${input.compressed ? ' (after gzip decompression)' : ''}; first bytes: ${describeBytes(head)}`,
-          { file: path, offset: 0 },
-          { compressed: input.compressed },
+      yield [
+        err(
+          issue(
+            'unrecognised-format',
+            `no reader recognises this content${input.compressed ? ' (after gzip decompression)' : ''}; first bytes: ${describeBytes(head)}`,
+            { file: path, offset: 0 },
+            { compressed: input.compressed },
+          ),
         ),
-      );
+      ];
     }
-    for (const i of issues) yield err(i);
+    if (issues.length) yield issues.map((i) => err(i));
     return;
   }
   try {
-    for await (const item of found.descriptor.read(input, opts)) {
-      yield item;
-    }
+    const d = found.descriptor;
+    yield* d.readBatches ? d.readBatches(input, opts) : batched(d.read(input, opts));
   } catch (e) {
     // Readers must not throw; if one does, the file still ends with an issue, not a crash.
-    yield err(
-      issue(
-        'reader-failed',
-        `the ${found.descriptor.kind} reader stopped: ${e instanceof Error ? e.message : String(e)}`,
-        {
-          file: path,
-        },
+    yield [
+      err(
+        issue(
+          'reader-failed',
+          `the ${found.descriptor.kind} reader stopped: ${e instanceof Error ? e.message : String(e)}`,
+          {
+            file: path,
+          },
+        ),
       ),
-    );
+    ];
   }
-  for (const i of input.drainIssues()) yield err(i);
+  const tail = input.drainIssues();
+  if (tail.length) yield tail.map((i) => err(i));
 }
 
 function openIssue(path: string, e: unknown): Issue {

@@ -43,6 +43,8 @@ export interface SourceDescriptor {
    * provenance and messages.
    */
   read(input: ReaderInput, opts?: ReadOptions): AsyncIterable<SourceItem>;
+  /** The same items in batches (e.g. an EVTX chunk's), for readers that produce them so. */
+  readBatches?(input: ReaderInput, opts?: ReadOptions): AsyncIterable<SourceItem[]>;
 }
 
 export interface ReaderInput {

@@ -1,16 +1,14 @@
 /**
  * @module engine/hunt/matcher
  * Per-event matching: look the event up in the rule index by its own Channel and EventID,
- * build each target's view once, pick candidate rules through the literal-prefilter automata
- * (rules without a prefilter always run), run their compiled matchers, and emit findings and
- * the matches correlations need.
+ * build each target's view once, pick candidate rules through the needles their literal
+ * prefilters found in the event (rules without a prefilter always run), run their compiled
+ * matchers, and emit findings and the matches correlations need.
  */
 import type { Event } from '../../model/event.js';
 import type { Finding } from '../../model/finding.js';
-import { allTexts, fieldText, lowers } from '../../sigma/compile/memo.js';
 import { makeView, matchesTarget } from '../../sigma/pipeline/index.js';
 import type { EventView } from '../../sigma/view.js';
-import type { AhoCorasick } from './aho.js';
 import { keyFieldNames, keyFields, ruleFinding } from './findings.js';
 import type { PreparedRule, PreparedRules, TargetGroup } from './prepare.js';
 
@@ -33,16 +31,6 @@ export interface EventMatcher {
 
 const NO_GROUPS: TargetGroup[] = [];
 
-/**
- * Run the automaton over the lower-cased texts of a field (or of every value, for keywords).
- * The texts come from the compiled matchers' per-event memo, so the rules that run next find
- * them already lower-cased.
- */
-function searchField(ac: AhoCorasick, view: EventView, field: string | null, hits: number[]): void {
-  const texts = lowers(field === null ? allTexts(view) : fieldText(view, field));
-  for (let i = 0; i < texts.length; i++) ac.searchInto(texts[i] as string, hits);
-}
-
 export function createEventMatcher(prepared: PreparedRules, sink: MatchSink): EventMatcher {
   const fieldNames = new Map<PreparedRule, string[]>();
   const namesFor = (p: PreparedRule) => {
@@ -57,10 +45,8 @@ export function createEventMatcher(prepared: PreparedRules, sink: MatchSink): Ev
   const marks = new Uint32Array(prepared.rules.length);
   let epoch = 0;
   const candidates: PreparedRule[] = [];
-  const hits: number[] = [];
   const { byChannel, other } = prepared.index;
-  // Per-needle marks of this matcher, by automaton slot (allocated on first use).
-  const seenBySlot: Array<Uint32Array | undefined> = new Array(prepared.index.slots);
+  const needles = prepared.needles;
 
   // `indexed`: the rule was picked because one of its prefilter needles occurs in its field, so
   // its own prefilter check would only repeat that work.
@@ -86,24 +72,16 @@ export function createEventMatcher(prepared: PreparedRules, sink: MatchSink): Ev
     epoch = (epoch + 1) >>> 0;
     if (epoch === 0) {
       marks.fill(0);
-      for (const seen of seenBySlot) seen?.fill(0);
       epoch = 1;
     }
     candidates.length = 0;
     for (const f of g.byField) {
-      hits.length = 0;
-      searchField(f.ac, view, f.field, hits);
-      let seen = seenBySlot[f.slot];
-      if (!seen) {
-        seen = new Uint32Array(f.owners.length);
-        seenBySlot[f.slot] = seen;
-      }
-      for (let h = 0; h < hits.length; h++) {
-        const id = hits[h] as number;
-        // A needle can occur many times in a text: visit its rules once.
-        if (seen[id] === epoch) continue;
-        seen[id] = epoch;
-        const owners = f.owners[id] as PreparedRule[];
+      // The scan lists each needle found once; it is shared with the rules' own substring tests.
+      needles.ensureScanned(view, f.probe);
+      const { found, foundCount } = f.table;
+      for (let h = 0; h < foundCount; h++) {
+        const owners = f.owners.get(found[h] as number);
+        if (!owners) continue;
         for (let k = 0; k < owners.length; k++) {
           const p = owners[k] as PreparedRule;
           if (marks[p.seq] !== epoch) {

@@ -12,15 +12,14 @@ import type { Issue } from '../../core/issue.js';
 import { issue } from '../../core/issue.js';
 import type { AttackRef, Level } from '../../model/finding.js';
 import { levelRank } from '../../model/finding.js';
-import type { RuleMatcher } from '../../sigma/compile/index.js';
-import { compileRule } from '../../sigma/compile/index.js';
+import type { FieldNeedles, NeedleSet, RuleMatcher } from '../../sigma/compile/index.js';
+import { compileRule, NeedleIndex } from '../../sigma/compile/index.js';
 import type { ResolveRule, SigmaCorrelation } from '../../sigma/correlate/index.js';
 import { suppressedRules } from '../../sigma/correlate/index.js';
 import type { LogsourceMap, LogsourceTarget } from '../../sigma/pipeline/index.js';
 import { checkApplicability, loadLogsourceMap, packageRoot } from '../../sigma/pipeline/index.js';
 import type { RefusedRule, SigmaRule } from '../../sigma/rule/index.js';
 import { loadRuleFiles, ruleFieldUsage, ruleKey } from '../../sigma/rule/index.js';
-import { AhoCorasick } from './aho.js';
 
 /** Everything that decides which rules run; plain data so worker threads can rebuild it. */
 export interface HuntRuleConfig {
@@ -66,17 +65,30 @@ export interface IndexEntry {
 }
 
 /**
+ * The prefilter needles of a group's rules in one field: the field is scanned once per event by
+ * the needle index the rules were compiled with (the same scan their own `contains` tests read),
+ * and each needle found leads to the rules that own it.
+ */
+export interface FieldOwners {
+  /** `null` = every value of the event (keyword rules). */
+  field: string | null;
+  /** A needle set of the field's table, to have the field scanned for an event. */
+  probe: NeedleSet;
+  table: FieldNeedles;
+  /** Needle id → the group's rules whose prefilter it satisfies. */
+  owners: Map<number, PreparedRule[]>;
+}
+
+/**
  * The rules of one target within one Channel/EventID bucket. Rules with a literal prefilter are
- * found through one Aho–Corasick automaton per field; the rest always run.
+ * found through the needles found in their fields; the rest always run.
  */
 export interface TargetGroup {
   target: LogsourceTarget;
   /** The target has preconditions beyond Channel/EventID (providers, kinds, where). */
   check: boolean;
   always: PreparedRule[];
-  /** `field` null = every value of the event (keyword rules). */
-  /** `slot`: a dense number per automaton, so each matcher can keep its own per-needle marks. */
-  byField: Array<{ field: string | null; ac: AhoCorasick; owners: PreparedRule[][]; slot: number }>;
+  byField: FieldOwners[];
 }
 
 export interface RuleIndex {
@@ -84,12 +96,12 @@ export interface RuleIndex {
   byChannel: Map<string, Map<number, TargetGroup[]>>;
   /** Targets that match any channel or none (source kinds such as web or network logs). */
   other: TargetGroup[];
-  /** Number of automata (`byField[].slot` runs from 0 to slots - 1). */
-  slots: number;
 }
 
 export interface PreparedRules {
   rules: PreparedRule[];
+  /** The needle index the rules were compiled with (scans each field once per event). */
+  needles: NeedleIndex;
   correlations: SigmaCorrelation[];
   refused: RefusedRule[];
   notApplicable: NotApplicable[];
@@ -107,8 +119,12 @@ export function builtinRulesDir(): string | null {
   return root ? join(root, 'rules') : null;
 }
 
-/** Group entries by target and build each group's prefilter automata. */
-export function buildGroups(entries: readonly IndexEntry[], usePrefilters = true): TargetGroup[] {
+/** Group entries by target and index each group's rules by their prefilter needles. */
+export function buildGroups(
+  entries: readonly IndexEntry[],
+  needles: NeedleIndex,
+  usePrefilters = true,
+): TargetGroup[] {
   const byTarget = new Map<string, { target: LogsourceTarget; rules: PreparedRule[] }>();
   for (const e of entries) {
     const g = byTarget.get(e.target.id);
@@ -118,7 +134,7 @@ export function buildGroups(entries: readonly IndexEntry[], usePrefilters = true
   const groups: TargetGroup[] = [];
   for (const { target, rules } of byTarget.values()) {
     const always: PreparedRule[] = [];
-    const fields = new Map<string | null, Map<string, PreparedRule[]>>();
+    const fields = new Map<FieldNeedles, FieldOwners>();
     for (const r of rules) {
       const pf = usePrefilters ? r.matcher.prefilter : null;
       if (!pf) {
@@ -127,35 +143,30 @@ export function buildGroups(entries: readonly IndexEntry[], usePrefilters = true
       }
       // The rule can match only if one term holds: index it under every term's needles.
       for (const term of pf.anyOf) {
-        let needles = fields.get(term.field);
-        if (!needles) {
-          needles = new Map();
-          fields.set(term.field, needles);
+        const set = needles.register(term.field, term.needles);
+        let f = fields.get(set.table);
+        if (!f) {
+          f = { field: term.field, probe: set, table: set.table, owners: new Map() };
+          fields.set(set.table, f);
         }
-        for (const n of new Set(term.needles)) {
-          const owners = needles.get(n);
-          if (owners) owners.push(r);
-          else needles.set(n, [r]);
+        for (const id of set.ids) {
+          const owners = f.owners.get(id);
+          if (!owners) f.owners.set(id, [r]);
+          else if (owners[owners.length - 1] !== r) owners.push(r);
         }
       }
     }
-    const byField = [...fields].map(([field, needles]) => ({
-      field,
-      ac: new AhoCorasick([...needles.keys()]),
-      owners: [...needles.values()],
-      slot: -1,
-    }));
     groups.push({
       target,
       check: Boolean(target.providers?.length || target.kinds?.length || target.where?.length),
       always,
-      byField,
+      byField: [...fields.values()],
     });
   }
   return groups;
 }
 
-function buildIndex(entries: readonly IndexEntry[], usePrefilters: boolean): RuleIndex {
+function buildIndex(entries: readonly IndexEntry[], needles: NeedleIndex, usePrefilters: boolean): RuleIndex {
   const raw = new Map<string, Map<number, IndexEntry[]>>();
   const other: IndexEntry[] = [];
   for (const entry of entries) {
@@ -182,13 +193,10 @@ function buildIndex(entries: readonly IndexEntry[], usePrefilters: boolean): Rul
   const byChannel = new Map<string, Map<number, TargetGroup[]>>();
   for (const [ch, byId] of raw) {
     const m = new Map<number, TargetGroup[]>();
-    for (const [id, list] of byId) m.set(id, buildGroups(list, usePrefilters));
+    for (const [id, list] of byId) m.set(id, buildGroups(list, needles, usePrefilters));
     byChannel.set(ch, m);
   }
-  const index: RuleIndex = { byChannel, other: buildGroups(other, usePrefilters), slots: 0 };
-  const all = [...byChannel.values()].flatMap((m) => [...m.values()].flat()).concat(index.other);
-  for (const g of all) for (const f of g.byField) f.slot = index.slots++;
-  return index;
+  return { byChannel, other: buildGroups(other, needles, usePrefilters) };
 }
 
 /** A rule the hunt will not run, with where it was read and why. */
@@ -223,6 +231,8 @@ export async function prepareRules(cfg: HuntRuleConfig): Promise<PreparedRules> 
   const byRef = new Map<string, PreparedRule>();
   const seen = new Set<string>();
   const minRank = cfg.minLevel ? levelRank(cfg.minLevel) : 0;
+  // One needle index for these rules: each field is scanned once per event for all of them.
+  const needles = new NeedleIndex();
 
   for (const rule of set.rules) {
     const key = ruleKey(rule);
@@ -270,7 +280,7 @@ export async function prepareRules(cfg: HuntRuleConfig): Promise<PreparedRules> 
       seq: rules.length,
       key,
       rule,
-      matcher: compileRule(rule),
+      matcher: compileRule(rule, { needles }),
       targets: applicable,
       attack: resolveTags([...rule.tags]),
       origin,
@@ -307,9 +317,10 @@ export async function prepareRules(cfg: HuntRuleConfig): Promise<PreparedRules> 
       ),
     );
   }
-  const index = buildIndex(entries, cfg.prefilterIndex !== false);
+  const index = buildIndex(entries, needles, cfg.prefilterIndex !== false);
   return {
     rules,
+    needles,
     correlations,
     refused,
     notApplicable,

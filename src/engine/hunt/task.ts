@@ -8,7 +8,7 @@ import type { Issue } from '../../core/issue.js';
 import { eventTimeMs } from '../../model/event.js';
 import type { Finding } from '../../model/finding.js';
 import type { ReadTask } from '../read-task.js';
-import { addItemIssues, readTaskItems } from '../read-task.js';
+import { addItemIssues, readTaskBatches } from '../read-task.js';
 import type { RuleContext } from './context.js';
 import { ruleContext } from './context.js';
 import type { CorrelationInput } from './matcher.js';
@@ -70,23 +70,26 @@ export async function* runHuntTask(task: HuntTask, prepared?: PreparedRules): As
   });
   const bounded = task.from !== null || task.to !== null;
   let inPartial = 0;
-  for await (const item of readTaskItems(task.read)) {
-    if (item.ok) {
-      const ev = item.value;
-      p.events++;
-      if (!p.kind) p.kind = ev.kind;
-      if (bounded) {
-        const t = eventTimeMs(ev);
-        if ((task.from !== null && !(t >= task.from)) || (task.to !== null && !(t <= task.to))) {
-          p.skipped++;
-          continue;
+  for await (const batch of readTaskBatches(task.read)) {
+    for (const item of batch) {
+      if (item.ok) {
+        const ev = item.value;
+        p.events++;
+        inPartial++;
+        if (!p.kind) p.kind = ev.kind;
+        if (bounded) {
+          const t = eventTimeMs(ev);
+          if ((task.from !== null && !(t >= task.from)) || (task.to !== null && !(t <= task.to))) {
+            p.skipped++;
+            continue;
+          }
         }
+        matcher.match(ev);
+      } else {
+        suppressed += addItemIssues(p, item.issues);
       }
-      matcher.match(ev);
-    } else {
-      suppressed += addItemIssues(p, item.issues);
     }
-    if (++inPartial >= EVENTS_PER_PARTIAL) {
+    if (inPartial >= EVENTS_PER_PARTIAL) {
       inPartial = 0;
       yield p;
       p = { findings: [], correlation: [], events: 0, skipped: 0, errors: 0, issues: [] };

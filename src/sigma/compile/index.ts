@@ -8,5 +8,6 @@ export { compileRule, compileRuleStrict, patternTest, UnsupportedFeatureError } 
 export type { RuleGroup } from './group.js';
 export { compileRuleGroup } from './group.js';
 export { defaultNeedleIndex, NeedleIndex } from './needles.js';
+export type { FieldNeedles, NeedleSet } from './needles.js';
 export type { Prefilter, PrefilterTerm } from './prefilter.js';
 export { MIN_NEEDLE, rulePrefilter } from './prefilter.js';

@@ -10,7 +10,7 @@ import type { ChunkContext } from './chunk.js';
 import { layoutOf, parseBlock } from './file.js';
 import type { EvtxRecord } from './record.js';
 import { renderNodesXml } from './render-xml.js';
-import { readEvtx } from './stream.js';
+import { readEvtx, readEvtxBatches } from './stream.js';
 
 export { LIMITS as EVTX_LIMITS } from './binxml/tokens.js';
 export type { ChunkContext, ChunkHeaderInfo } from './chunk.js';
@@ -21,7 +21,7 @@ export type { EvtxFileHeaderInfo } from './file-header.js';
 export { FILE_HEADER_BLOCK } from './file-header.js';
 export type { EvtxRecord } from './record.js';
 export { MAX_RECORDS_PER_CHUNK } from './resync.js';
-export { readEvtx } from './stream.js';
+export { readEvtx, readEvtxBatches } from './stream.js';
 export { recordToEvent } from './to-event.js';
 
 /**
@@ -64,4 +64,5 @@ export const evtxSource: SourceDescriptor = {
   description: 'Windows XML Event Log (.evtx): file header, 64 KiB chunks, BinXml records',
   sniff,
   read: readEvtx,
+  readBatches: readEvtxBatches,
 };

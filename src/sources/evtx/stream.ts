@@ -12,18 +12,29 @@ import { BadChunkCounter, fileTruncation, layoutOf, parseBlock, readHeaderBlock 
 import { type EvtxFileHeaderInfo, FILE_HEADER_BLOCK } from './file-header.js';
 import { recordToEvent } from './to-event.js';
 
-/** Yields fixed-size blocks: the first of `first` bytes, then `rest` bytes; the last may be short. */
+/**
+ * Yields fixed-size blocks: the first of `first` bytes, then `rest` bytes; the last may be short.
+ * Blocks that lie whole inside one piece of the input are views of it (no copy); only blocks that
+ * straddle pieces are assembled.
+ */
 async function* blocks(
   src: AsyncIterable<Uint8Array>,
   first: number,
   rest: number,
 ): AsyncGenerator<Uint8Array> {
   let want = first;
-  let buf = new Uint8Array(want);
+  let buf: Uint8Array | null = null;
   let fill = 0;
   for await (const piece of src) {
     let p = 0;
     while (p < piece.length) {
+      if (fill === 0 && piece.length - p >= want) {
+        yield piece.subarray(p, p + want);
+        p += want;
+        want = rest;
+        continue;
+      }
+      buf ??= new Uint8Array(want);
       const n = Math.min(want - fill, piece.length - p);
       buf.set(piece.subarray(p, p + n), fill);
       fill += n;
@@ -31,16 +42,28 @@ async function* blocks(
       if (fill === want) {
         yield buf;
         want = rest;
-        buf = new Uint8Array(want);
+        buf = null;
         fill = 0;
       }
     }
   }
-  if (fill > 0) yield buf.subarray(0, fill);
+  if (buf && fill > 0) yield buf.subarray(0, fill);
 }
 
 /** Read an EVTX stream as events; bad chunks and records are yielded as issues. */
 export async function* readEvtx(input: ReaderInput, opts: ReadOptions = {}): AsyncIterable<SourceItem> {
+  for await (const batch of readEvtxBatches(input, opts)) yield* batch;
+}
+
+/**
+ * `readEvtx` a chunk at a time: each batch holds one 64 KiB chunk's events and issues (or the
+ * header block's issues), in file order. Consumers that handle many events prefer batches: one
+ * asynchronous step per chunk instead of one per event.
+ */
+export async function* readEvtxBatches(
+  input: ReaderInput,
+  opts: ReadOptions = {},
+): AsyncIterable<SourceItem[]> {
   const file = input.path;
   const recover = opts.recover ?? false;
   // Peek at the first bytes to learn the layout, then replay them in front of the rest.
@@ -76,29 +99,39 @@ export async function* readEvtx(input: ReaderInput, opts: ReadOptions = {}): Asy
   const bad = new BadChunkCounter(file);
   for await (const block of blocks(all(), headerPending ? FILE_HEADER_BLOCK : CHUNK_SIZE, CHUNK_SIZE)) {
     if (opts.signal?.aborted) return;
+    const out: SourceItem[] = [];
     if (headerPending) {
       headerPending = false;
       if (layout === 'file') {
         const h = readHeaderBlock(block, file);
         flags = h.flags;
         header = h.header;
-        for (const i of h.issues) yield err(i);
+        for (const i of h.issues) out.push(err(i));
       } else {
-        yield err(
-          issue('evtx.bad-magic', 'not an EVTX file (no ElfFile or ElfChnk signature)', { file, offset: 0 }),
+        out.push(
+          err(
+            issue('evtx.bad-magic', 'not an EVTX file (no ElfFile or ElfChnk signature)', {
+              file,
+              offset: 0,
+            }),
+          ),
         );
       }
       offset = block.length;
+      if (out.length) yield out;
       continue;
     }
     const res = parseBlock(block, file, idx, offset, flags, recover);
-    for (const i of res.issues) if (bad.admit(i)) yield err(i);
-    for (const r of res.items) yield r.ok ? ok(recordToEvent(r.value, file)) : r;
+    for (const i of res.issues) if (bad.admit(i)) out.push(err(i));
+    for (const r of res.items) out.push(r.ok ? ok(recordToEvent(r.value, file)) : r);
     offset += block.length;
     idx++;
+    if (out.length) yield out;
   }
+  const tail: SourceItem[] = [];
   const more = bad.summary();
-  if (more) yield err(more);
+  if (more) tail.push(err(more));
   const cut = header ? fileTruncation(header, offset, file) : null;
-  if (cut) yield err(cut);
+  if (cut) tail.push(err(cut));
+  if (tail.length) yield tail;
 }
