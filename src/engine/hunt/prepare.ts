@@ -318,6 +318,7 @@ export async function prepareRules(cfg: HuntRuleConfig): Promise<PreparedRules> 
     );
   }
   const index = buildIndex(entries, needles, cfg.prefilterIndex !== false);
+  needles.prepareAll();
   return {
     rules,
     needles,

@@ -1,48 +1,216 @@
 /**
  * @module sigma/compile/needles
- * A multi-pattern substring index over the prefilter needles of every compiled rule, per field:
- * each field's lower-case text is scanned once per event (a bigram table locates candidate
- * needles, each confirmed with `startsWith`), and a rule's prefilter then costs a few array reads
- * instead of one `includes` per needle. Results are stamped with the memo's event generation, so
- * nothing is cleared or allocated per event.
+ * A multi-pattern substring index over the needles of every compiled rule, per field: each
+ * field's lower-case text is scanned once per event and a rule's `contains` test or prefilter
+ * then costs a few array reads instead of one `includes` per needle. Results are stamped with the
+ * memo's event generation, so nothing is cleared or allocated per event.
+ *
+ * The scanner is an Aho–Corasick automaton in typed arrays. States are numbered breadth-first;
+ * the shallow ones (where a scan spends nearly all its time) have dense rows over the ASCII
+ * characters the needles use, with failure transitions folded in, so one array read moves the
+ * scan. Deeper states, and characters outside ASCII, keep only their trie edges and follow
+ * failure links. Memory is bounded per field by `DENSE_CELLS`.
  */
 import type { EventView } from '../view.js';
 import { allTexts, fieldText, lowers, memoGeneration } from './memo.js';
 
-const TABLE = 1 << 16;
-const COMMON = new Set([
-  ' ',
-  '\\',
-  '/',
-  '.',
-  '-',
-  ':',
-  '_',
-  'e',
-  'a',
-  'i',
-  'o',
-  's',
-  't',
-  'n',
-  'r',
-  'c',
-  'l',
-  'x',
-]);
+/** Upper bound on dense-row cells (Int32) per field: 1 MiB. */
+const DENSE_CELLS = 1 << 18;
 
-const hash2 = (a: number, b: number): number => ((a & 0xff) << 8) | (b & 0xff);
-const hash3 = (a: number, b: number, c: number): number => (a * 961 + b * 31 + c) & (TABLE - 1);
+/** The automaton of one field's needles (immutable once built). */
+class Automaton {
+  /** ASCII code → dense class (0: a character no needle uses). */
+  readonly ascii = new Uint8Array(128);
+  /** Other characters the needles use → class (≥ `denseWidth`). */
+  readonly wide = new Map<number, number>();
+  readonly denseWidth: number;
+  /** States `0 .. denseStates - 1` have rows in `dense` (`denseWidth` cells each). */
+  readonly denseStates: number;
+  readonly dense: Int32Array;
+  /** Trie edges of state s: `edgeClass/edgeTarget[edgeStart[s] .. edgeStart[s + 1])`. */
+  readonly edgeStart: Int32Array;
+  readonly edgeClass: Int32Array;
+  readonly edgeTarget: Int32Array;
+  readonly fail: Int32Array;
+  /** Needle ids ending at state s (via failure links too): `outIds[outStart[s] .. outStart[s + 1])`. */
+  readonly outStart: Int32Array;
+  readonly outIds: Int32Array;
+
+  constructor(needles: readonly string[], denseCells: number) {
+    // Classes: ASCII characters first (dense), then the rest.
+    let width = 1;
+    for (const n of needles)
+      for (let i = 0; i < n.length; i++) {
+        const c = n.charCodeAt(i);
+        if (c < 128 && this.ascii[c] === 0) this.ascii[c] = width++;
+      }
+    if (width > 255) throw new Error('unreachable: more than 255 ASCII classes');
+    this.denseWidth = width;
+    let next = width;
+    for (const n of needles)
+      for (let i = 0; i < n.length; i++) {
+        const c = n.charCodeAt(i);
+        if (c >= 128 && !this.wide.has(c)) this.wide.set(c, next++);
+      }
+    // The trie: one map from (state, class) to child; edges kept in creation order.
+    const classes = next;
+    const child = new Map<number, number>();
+    const edgeFrom: number[] = [];
+    const edgeCls: number[] = [];
+    const edgeTo: number[] = [];
+    const endState = new Int32Array(needles.length);
+    let states = 1;
+    needles.forEach((needle, id) => {
+      let st = 0;
+      for (let i = 0; i < needle.length; i++) {
+        const k = this.classOf(needle.charCodeAt(i));
+        const key = st * classes + k;
+        let t = child.get(key);
+        if (t === undefined) {
+          t = states++;
+          child.set(key, t);
+          edgeFrom.push(st);
+          edgeCls.push(k);
+          edgeTo.push(t);
+        }
+        st = t;
+      }
+      endState[id] = st;
+    });
+    const n = states;
+    // Children per state (creation numbering), then a breadth-first renumbering.
+    const firstKid = new Int32Array(n + 1);
+    for (const f of edgeFrom) (firstKid[f + 1] as number)++;
+    for (let i = 0; i < n; i++) firstKid[i + 1] = (firstKid[i + 1] as number) + (firstKid[i] as number);
+    const kidAt = new Int32Array(edgeFrom.length);
+    const fillAt = firstKid.slice(0, n);
+    for (let e = 0; e < edgeFrom.length; e++) {
+      const f = edgeFrom[e] as number;
+      kidAt[fillAt[f] as number] = e;
+      fillAt[f] = (fillAt[f] as number) + 1;
+    }
+    const order = new Int32Array(n);
+    const renum = new Int32Array(n);
+    let tail = 1;
+    for (let q = 0; q < n; q++) {
+      const old = order[q] as number;
+      renum[old] = q;
+      for (let j = firstKid[old] as number; j < (firstKid[old + 1] as number); j++) {
+        order[tail++] = edgeTo[kidAt[j] as number] as number;
+      }
+    }
+    this.edgeStart = new Int32Array(n + 1);
+    this.edgeClass = new Int32Array(edgeFrom.length);
+    this.edgeTarget = new Int32Array(edgeFrom.length);
+    let edges = 0;
+    for (let s2 = 0; s2 < n; s2++) {
+      this.edgeStart[s2] = edges;
+      const old = order[s2] as number;
+      for (let j = firstKid[old] as number; j < (firstKid[old + 1] as number); j++) {
+        const e = kidAt[j] as number;
+        this.edgeClass[edges] = edgeCls[e] as number;
+        this.edgeTarget[edges] = renum[edgeTo[e] as number] as number;
+        edges++;
+      }
+    }
+    this.edgeStart[n] = edges;
+    // Trie edge lookup during the build (renumbered states).
+    const go = (st: number, k: number): number => {
+      const t = child.get((order[st] as number) * classes + k);
+      return t === undefined ? -1 : (renum[t] as number);
+    };
+    // Failure links breadth-first: a state's failure state is shallower, so numbered lower and
+    // final by the time its children are reached.
+    this.fail = new Int32Array(n);
+    for (let st = 1; st < n; st++) {
+      for (let e = this.edgeStart[st] as number; e < (this.edgeStart[st + 1] as number); e++) {
+        const k = this.edgeClass[e] as number;
+        let f = this.fail[st] as number;
+        let g = go(f, k);
+        while (g < 0 && f !== 0) {
+          f = this.fail[f] as number;
+          g = go(f, k);
+        }
+        this.fail[this.edgeTarget[e] as number] = Math.max(g, 0);
+      }
+    }
+    // Outputs: a state's own needles, then its failure state's (already complete).
+    const own = new Int32Array(n + 1);
+    for (let id = 0; id < needles.length; id++) {
+      const st = renum[endState[id] as number] as number;
+      own[st] = (own[st] as number) + 1;
+    }
+    this.outStart = new Int32Array(n + 1);
+    for (let st = 0; st < n; st++) {
+      const inherited =
+        st === 0
+          ? 0
+          : (this.outStart[(this.fail[st] as number) + 1] as number) -
+            (this.outStart[this.fail[st] as number] as number);
+      this.outStart[st + 1] = (this.outStart[st] as number) + (own[st] as number) + inherited;
+    }
+    this.outIds = new Int32Array(this.outStart[n] as number);
+    const ownFill = this.outStart.slice(0, n);
+    for (let id = 0; id < needles.length; id++) {
+      const st = renum[endState[id] as number] as number;
+      this.outIds[ownFill[st] as number] = id;
+      ownFill[st] = (ownFill[st] as number) + 1;
+    }
+    for (let st = 1; st < n; st++) {
+      const f = this.fail[st] as number;
+      this.outIds.copyWithin(
+        ownFill[st] as number,
+        this.outStart[f] as number,
+        this.outStart[f + 1] as number,
+      );
+    }
+    // Dense rows for the shallowest states, failure transitions folded in.
+    this.denseStates = Math.max(1, Math.min(n, Math.floor(denseCells / width)));
+    this.dense = new Int32Array(this.denseStates * width);
+    for (let st = 0; st < this.denseStates; st++) {
+      const row = st * width;
+      const f = this.fail[st] as number;
+      for (let k = 1; k < width; k++) {
+        const t = go(st, k);
+        // The failure state is shallower, so already dense (its row is final).
+        this.dense[row + k] = t >= 0 ? t : st === 0 ? 0 : (this.dense[f * width + k] as number);
+      }
+    }
+  }
+
+  classOf(c: number): number {
+    return c < 128 ? (this.ascii[c] as number) : (this.wide.get(c) ?? 0);
+  }
+
+  /** The trie edge of `s` on class `k`, or -1. */
+  edge(s: number, k: number): number {
+    const end = this.edgeStart[s + 1] as number;
+    for (let e = this.edgeStart[s] as number; e < end; e++) {
+      if (this.edgeClass[e] === k) return this.edgeTarget[e] as number;
+    }
+    return -1;
+  }
+
+  /** The state after reading class `k` in state `s`. */
+  step(s: number, k: number): number {
+    if (k === 0) return 0;
+    const w = this.denseWidth;
+    for (;;) {
+      if (k < w && s < this.denseStates) return this.dense[s * w + k] as number;
+      const t = this.edge(s, k);
+      if (t >= 0) return t;
+      if (s === 0) return 0;
+      s = this.fail[s] as number;
+    }
+  }
+}
 
 export class FieldNeedles {
+  /** @param denseCells bound on the dense rows (tests lower it to exercise the sparse states). */
+  constructor(private readonly denseCells = DENSE_CELLS) {}
   readonly needles: string[] = [];
   readonly ids = new Map<string, number>();
-  private built = 0;
-  private heads2 = new Int32Array(0);
-  private heads3 = new Int32Array(0);
-  private has2 = false;
-  private next = new Int32Array(0);
-  private offs = new Int32Array(0);
+  private automaton: Automaton | null = null;
   private stamp = new Int32Array(0);
   private scannedGen = -1;
   /** Ids found by the last scan (the first `foundCount` entries). */
@@ -55,76 +223,46 @@ export class FieldNeedles {
       id = this.needles.length;
       this.needles.push(needle);
       this.ids.set(needle, id);
+      this.automaton = null;
     }
     return id;
   }
 
-  private build(): void {
+  /** Build the automaton now (else the first scan does). */
+  prepare(): void {
+    if (!this.automaton) this.build();
+  }
+
+  private build(): Automaton {
+    const a = new Automaton(this.needles, this.denseCells);
     const n = this.needles.length;
-    // Needles of 3+ characters are keyed by their least loaded trigram, 2-character ones by
-    // their bigram; every candidate is confirmed with startsWith.
-    this.heads3 = new Int32Array(TABLE).fill(-1);
-    this.heads2 = new Int32Array(TABLE).fill(-1);
-    this.has2 = false;
-    this.next = new Int32Array(n).fill(-1);
-    this.offs = new Int32Array(n);
     const stamp = new Int32Array(n).fill(-1);
     stamp.set(this.stamp.subarray(0, Math.min(this.stamp.length, n)));
     this.stamp = stamp;
-    const load = new Uint16Array(TABLE);
-    for (let id = 0; id < n; id++) {
-      const s = this.needles[id] as string;
-      if (s.length === 2) {
-        const h = hash2(s.charCodeAt(0), s.charCodeAt(1));
-        this.next[id] = this.heads2[h] as number;
-        this.heads2[h] = id;
-        this.has2 = true;
-        continue;
-      }
-      let best = 0;
-      let bestCost = Number.POSITIVE_INFINITY;
-      for (let k = 0; k + 2 < s.length; k++) {
-        const h = hash3(s.charCodeAt(k), s.charCodeAt(k + 1), s.charCodeAt(k + 2));
-        let cost = (load[h] as number) * 8;
-        for (let j = k; j < k + 3; j++) if (COMMON.has(s[j] as string)) cost++;
-        if (cost < bestCost) {
-          bestCost = cost;
-          best = k;
-        }
-      }
-      const h = hash3(s.charCodeAt(best), s.charCodeAt(best + 1), s.charCodeAt(best + 2));
-      load[h] = Math.min(0xffff, (load[h] as number) + 1);
-      this.offs[id] = best;
-      this.next[id] = this.heads3[h] as number;
-      this.heads3[h] = id;
-    }
-    this.built = n;
+    this.automaton = a;
     this.scannedGen = -1;
+    return a;
   }
 
   /** Scan the field's texts for the current event (once per event generation). */
   scan(texts: readonly string[], gen: number): void {
     if (this.scannedGen === gen) return;
-    if (this.built !== this.needles.length) this.build();
+    const a = this.automaton ?? this.build();
     this.scannedGen = gen;
     this.foundCount = 0;
-    const { heads2, heads3, has2, next, offs, stamp, needles } = this;
+    const { ascii, dense, denseWidth: w, denseStates, outStart, outIds } = a;
+    const stamp = this.stamp;
     for (const s of texts) {
-      const len = s.length;
-      for (let i = 0; i + 1 < len; i++) {
-        const a = s.charCodeAt(i);
-        const b = s.charCodeAt(i + 1);
-        if (has2) {
-          for (let k = heads2[hash2(a, b)] as number; k >= 0; k = next[k] as number) {
-            if (stamp[k] !== gen && s.startsWith(needles[k] as string, i)) this.mark(k, gen);
-          }
-        }
-        if (i + 2 >= len) continue;
-        for (let k = heads3[hash3(a, b, s.charCodeAt(i + 2))] as number; k >= 0; k = next[k] as number) {
-          if (stamp[k] === gen) continue;
-          const start = i - (offs[k] as number);
-          const nd = needles[k] as string;
-          if (start >= 0 && start + nd.length <= len && s.startsWith(nd, start)) this.mark(k, gen);
+      let st = 0;
+      for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        const k = c < 128 ? (ascii[c] as number) : a.classOf(c);
+        st = k < w && st < denseStates ? (dense[st * w + k] as number) : a.step(st, k);
+        const o = outStart[st] as number;
+        const oe = outStart[st + 1] as number;
+        for (let j = o; j < oe; j++) {
+          const id = outIds[j] as number;
+          if (stamp[id] !== gen) this.mark(id, gen);
         }
       }
     }
@@ -141,7 +279,7 @@ export class FieldNeedles {
   }
 
   scannedFor(gen: number): boolean {
-    return this.scannedGen === gen && this.built === this.needles.length;
+    return this.scannedGen === gen && this.automaton !== null;
   }
 
   has(id: number, gen: number): boolean {
@@ -190,6 +328,11 @@ export class NeedleIndex {
       set.table.scan(lowers(set.field === null ? allTexts(view) : fieldText(view, set.field)), gen);
     }
     return gen;
+  }
+
+  /** Build every field's automaton now, so the first events scanned do not pay for it. */
+  prepareAll(): void {
+    for (const f of this.fields.values()) f.prepare();
   }
 
   /** Number of distinct needles per field (for reports and tests). */

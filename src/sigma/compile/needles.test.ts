@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { FieldNeedles } from './needles.js';
+
+/** A small deterministic generator (tests must not depend on Math.random). */
+function rng(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x / 0x100000000;
+  };
+}
+
+function naive(needles: readonly string[], texts: readonly string[]): number[] {
+  const out: number[] = [];
+  needles.forEach((n, id) => {
+    if (texts.some((t) => t.includes(n))) out.push(id);
+  });
+  return out;
+}
+
+function found(f: FieldNeedles): number[] {
+  return [...f.found.subarray(0, f.foundCount)].sort((a, b) => a - b);
+}
+
+describe('FieldNeedles', () => {
+  it('finds exactly the needles a text contains, overlapping and nested ones included', () => {
+    const f = new FieldNeedles();
+    for (const n of ['he', 'she', 'his', 'hers', '\\cmd.exe', 'cmd', 'md.e']) f.add(n);
+    f.scan(['ushers', 'c:\\windows\\system32\\cmd.exe'], 1);
+    expect(found(f).map((i) => f.needles[i])).toEqual(['he', 'she', 'hers', '\\cmd.exe', 'cmd', 'md.e']);
+    expect(f.has(f.ids.get('his') as number, 1)).toBe(false);
+  });
+
+  it('handles characters outside ASCII in needles and texts', () => {
+    const f = new FieldNeedles();
+    for (const n of ['–enc', '—enc', 'приве', 'x\u00e9y', '-enc']) f.add(n);
+    f.scan(['powershell –enc abc', 'привет', 'axéyz'], 7);
+    expect(found(f).map((i) => f.needles[i])).toEqual(['–enc', 'приве', 'x\u00e9y']);
+  });
+
+  it('agrees with String.includes on random needles and texts (dense and sparse states)', () => {
+    const next = rng(42);
+    const alphabet = 'abcd\\.-–é ';
+    const word = (min: number, max: number) => {
+      const len = min + Math.floor(next() * (max - min + 1));
+      let s = '';
+      for (let i = 0; i < len; i++) s += alphabet[Math.floor(next() * alphabet.length)];
+      return s;
+    };
+    for (let round = 0; round < 30; round++) {
+      // Every third round keeps only a few dense rows, so most states are sparse.
+      const f = round % 3 === 0 ? new FieldNeedles(64) : new FieldNeedles();
+      // Enough needles that some states have no dense row.
+      const needles = Array.from({ length: 50 + Math.floor(next() * 3000) }, () => word(2, 9));
+      for (const n of needles) f.add(n);
+      for (let gen = 1; gen <= 20; gen++) {
+        const texts = Array.from({ length: 1 + Math.floor(next() * 3) }, () => word(0, 60));
+        f.scan(texts, round * 100 + gen);
+        expect(found(f)).toEqual(naive(f.needles, texts));
+      }
+    }
+  });
+
+  it('scans once per generation and again after needles are added', () => {
+    const f = new FieldNeedles();
+    f.add('abc');
+    f.scan(['xxabcxx'], 1);
+    expect(f.foundCount).toBe(1);
+    f.scan(['nothing'], 1); // same generation: the earlier result stands
+    expect(f.foundCount).toBe(1);
+    const id = f.add('xx');
+    expect(f.scannedFor(1)).toBe(false);
+    f.scan(['xxabcxx'], 2);
+    expect(f.has(id, 2)).toBe(true);
+  });
+});
