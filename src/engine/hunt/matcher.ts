@@ -31,6 +31,19 @@ export interface EventMatcher {
 
 const NO_GROUPS: TargetGroup[] = [];
 
+/**
+ * The EventID rules see (the `EventID` field: the event's own, unless its data carries a field of
+ * that name, which wins as in `getField`), as the number routed rules are keyed by; null when that
+ * field is not one plain number, so every routed rule of the channel must run.
+ */
+export function routeKey(event: Event): number | null {
+  if (!Object.hasOwn(event.fields, 'EventID')) return event.eventId;
+  const v = event.fields.EventID;
+  if (typeof v === 'number') return Number.isInteger(v) && v >= 0 ? v : null;
+  if (typeof v === 'string' && /^(0|[1-9]\d{0,9})$/.test(v)) return Number(v);
+  return null;
+}
+
 export function createEventMatcher(prepared: PreparedRules, sink: MatchSink): EventMatcher {
   const fieldNames = new Map<PreparedRule, string[]>();
   const namesFor = (p: PreparedRule) => {
@@ -45,7 +58,7 @@ export function createEventMatcher(prepared: PreparedRules, sink: MatchSink): Ev
   const marks = new Uint32Array(prepared.rules.length);
   let epoch = 0;
   const candidates: PreparedRule[] = [];
-  const { byChannel, other } = prepared.index;
+  const { byChannel, routed, routedAll, other } = prepared.index;
   const needles = prepared.needles;
 
   // `indexed`: the rule was picked because one of its prefilter needles occurs in its field, so
@@ -97,11 +110,18 @@ export function createEventMatcher(prepared: PreparedRules, sink: MatchSink): Ev
 
   return {
     match(event: Event): number {
-      const byId = byChannel.get(event.channel.toLowerCase());
+      const channel = event.channel.toLowerCase();
+      const byId = byChannel.get(channel);
       let matched = 0;
       if (byId) {
         for (const g of byId.get(event.eventId) ?? NO_GROUPS) matched += runGroup(g, event);
         for (const g of byId.get(-1) ?? NO_GROUPS) matched += runGroup(g, event);
+      }
+      const byRoute = routed.get(channel);
+      if (byRoute) {
+        const key = routeKey(event);
+        const groups = key === null ? routedAll.get(channel) : byRoute.get(key);
+        for (const g of groups ?? NO_GROUPS) matched += runGroup(g, event);
       }
       for (const g of other) {
         if (!g.check && !matchesTarget(g.target, event)) continue;

@@ -13,7 +13,7 @@ import { issue } from '../../core/issue.js';
 import type { AttackRef, Level } from '../../model/finding.js';
 import { levelRank } from '../../model/finding.js';
 import type { FieldNeedles, NeedleSet, RuleMatcher } from '../../sigma/compile/index.js';
-import { compileRule, NeedleIndex } from '../../sigma/compile/index.js';
+import { compileRule, NeedleIndex, ruleEventIds } from '../../sigma/compile/index.js';
 import type { ResolveRule, SigmaCorrelation } from '../../sigma/correlate/index.js';
 import { suppressedRules } from '../../sigma/correlate/index.js';
 import type { LogsourceMap, LogsourceTarget } from '../../sigma/pipeline/index.js';
@@ -50,6 +50,8 @@ export interface PreparedRule {
   emits: boolean;
   /** Referenced by a correlation: its matches are collected. */
   correlated: boolean;
+  /** The `EventID` values the rule's detection pins (it cannot match others), or null. */
+  eventIds: number[] | null;
 }
 
 export interface NotApplicable {
@@ -94,6 +96,14 @@ export interface TargetGroup {
 export interface RuleIndex {
   /** lower-case channel → EventID (-1 = any) → groups. */
   byChannel: Map<string, Map<number, TargetGroup[]>>;
+  /**
+   * Rules of any-EventID targets whose detection pins their EventIDs, by lower-case channel →
+   * the event's `EventID` field value (see `routeKey`) → groups: such a rule meets only the
+   * events it can match.
+   */
+  routed: Map<string, Map<number, TargetGroup[]>>;
+  /** The same rules once each, by channel: for an event whose `EventID` field is unusual. */
+  routedAll: Map<string, TargetGroup[]>;
   /** Targets that match any channel or none (source kinds such as web or network logs). */
   other: TargetGroup[];
 }
@@ -166,8 +176,35 @@ export function buildGroups(
   return groups;
 }
 
+/** Whether a target shows the event's own EventID to rules (no mapping of the field). */
+function passesEventId(t: LogsourceTarget): boolean {
+  return (
+    !Object.hasOwn(t.fieldMap, 'EventID') &&
+    !Object.hasOwn(t.valueMaps, 'EventID') &&
+    !t.unavailableFields.includes('EventID')
+  );
+}
+
+function addTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+function groupsOf(raw: Map<string, Map<number, IndexEntry[]>>, needles: NeedleIndex, usePrefilters: boolean) {
+  const out = new Map<string, Map<number, TargetGroup[]>>();
+  for (const [ch, byId] of raw) {
+    const m = new Map<number, TargetGroup[]>();
+    for (const [id, list] of byId) m.set(id, buildGroups(list, needles, usePrefilters));
+    out.set(ch, m);
+  }
+  return out;
+}
+
 function buildIndex(entries: readonly IndexEntry[], needles: NeedleIndex, usePrefilters: boolean): RuleIndex {
   const raw = new Map<string, Map<number, IndexEntry[]>>();
+  const routedRaw = new Map<string, Map<number, IndexEntry[]>>();
+  const routedAllRaw = new Map<string, IndexEntry[]>();
   const other: IndexEntry[] = [];
   for (const entry of entries) {
     const t = entry.target;
@@ -176,27 +213,35 @@ function buildIndex(entries: readonly IndexEntry[], needles: NeedleIndex, usePre
       other.push(entry);
       continue;
     }
+    const route = usePrefilters && t.eventIds === null && passesEventId(t) ? entry.rule.eventIds : null;
     for (const ch of concrete) {
       const key = ch.toLowerCase();
+      if (route) {
+        let byId = routedRaw.get(key);
+        if (!byId) {
+          byId = new Map();
+          routedRaw.set(key, byId);
+        }
+        for (const id of route) addTo(byId, id, entry);
+        addTo(routedAllRaw, key, entry);
+        continue;
+      }
       let byId = raw.get(key);
       if (!byId) {
         byId = new Map();
         raw.set(key, byId);
       }
-      for (const id of t.eventIds ?? [-1]) {
-        const list = byId.get(id);
-        if (list) list.push(entry);
-        else byId.set(id, [entry]);
-      }
+      for (const id of t.eventIds ?? [-1]) addTo(byId, id, entry);
     }
   }
-  const byChannel = new Map<string, Map<number, TargetGroup[]>>();
-  for (const [ch, byId] of raw) {
-    const m = new Map<number, TargetGroup[]>();
-    for (const [id, list] of byId) m.set(id, buildGroups(list, needles, usePrefilters));
-    byChannel.set(ch, m);
-  }
-  return { byChannel, other: buildGroups(other, needles, usePrefilters) };
+  const routedAll = new Map<string, TargetGroup[]>();
+  for (const [ch, list] of routedAllRaw) routedAll.set(ch, buildGroups(list, needles, usePrefilters));
+  return {
+    byChannel: groupsOf(raw, needles, usePrefilters),
+    routed: groupsOf(routedRaw, needles, usePrefilters),
+    routedAll,
+    other: buildGroups(other, needles, usePrefilters),
+  };
 }
 
 /** A rule the hunt will not run, with where it was read and why. */
@@ -286,6 +331,7 @@ export async function prepareRules(cfg: HuntRuleConfig): Promise<PreparedRules> 
       origin,
       emits: levelRank(rule.level) >= minRank,
       correlated: false,
+      eventIds: ruleEventIds(rule),
     };
     rules.push(prepared);
     if (rule.id) byRef.set(rule.id, prepared);

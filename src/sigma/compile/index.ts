@@ -10,4 +10,4 @@ export { compileRuleGroup } from './group.js';
 export type { FieldNeedles, NeedleSet } from './needles.js';
 export { defaultNeedleIndex, NeedleIndex } from './needles.js';
 export type { Prefilter, PrefilterTerm } from './prefilter.js';
-export { MIN_NEEDLE, rulePrefilter } from './prefilter.js';
+export { MIN_NEEDLE, ruleEventIds, rulePrefilter } from './prefilter.js';

@@ -130,3 +130,88 @@ export function rulePrefilter(rule: Pick<SigmaRule, 'detection'>): Prefilter | n
     if (t.needles.length === 0 || t.needles.some((n) => n.length < MIN_NEEDLE)) return null;
   return p;
 }
+
+/** A value that equals exactly one canonical decimal integer (`4624`), else null. */
+function eventIdValue(v: ValueMatcher): number | null {
+  if (v.kind !== 'pattern') return null;
+  let text = '';
+  for (const p of v.pattern.parts) {
+    if (typeof p !== 'string') return null;
+    text += p;
+  }
+  return /^(0|[1-9]\d{0,9})$/.test(text) ? Number(text) : null;
+}
+
+function intersect(sets: Array<Set<number> | null>): Set<number> | null {
+  let out: Set<number> | null = null;
+  for (const s of sets) {
+    if (!s) continue;
+    if (out === null) out = new Set(s);
+    else for (const x of [...out]) if (!s.has(x)) out.delete(x);
+  }
+  return out;
+}
+
+function unite(sets: Array<Set<number> | null>): Set<number> | null {
+  if (sets.length === 0) return null;
+  const out = new Set<number>();
+  for (const s of sets) {
+    if (!s) return null;
+    for (const x of s) out.add(x);
+  }
+  return out;
+}
+
+function nodeEventIds(n: DetectionNode): Set<number> | null {
+  if (n.kind === 'and') return intersect(n.items.map(nodeEventIds));
+  if (n.kind === 'or') return unite(n.items.map(nodeEventIds));
+  const it = n.item;
+  if (it.field !== 'EventID' || it.negated || it.values.length === 0) return null;
+  if (it.combine === 'and' && it.values.length > 1) {
+    return intersect(it.values.map((v) => eventIdSet(eventIdValue(v))));
+  }
+  const out = new Set<number>();
+  for (const v of it.values) {
+    const id = eventIdValue(v);
+    if (id === null) return null;
+    out.add(id);
+  }
+  return out;
+}
+
+function eventIdSet(id: number | null): Set<number> | null {
+  return id === null ? null : new Set([id]);
+}
+
+function condEventIds(c: Condition, sel: (n: string) => Set<number> | null): Set<number> | null {
+  switch (c.kind) {
+    case 'id':
+      return sel(c.name);
+    case 'not':
+      return null;
+    case 'and':
+      return intersect(c.items.map((x) => condEventIds(x, sel)));
+    case 'or':
+      return unite(c.items.map((x) => condEventIds(x, sel)));
+    case 'of':
+      return c.quant === 'all' ? intersect(c.names.map(sel)) : unite(c.names.map(sel));
+  }
+}
+
+/**
+ * The `EventID` values a rule can match at most, when its detection pins them (a necessary
+ * condition, like the prefilter): the `EventID` field must equal one of them. Null when the rule
+ * does not pin its EventIDs; empty when no event can satisfy it. Engines route rules by it.
+ */
+export function ruleEventIds(rule: Pick<SigmaRule, 'detection'>): number[] | null {
+  const cache = new Map<string, Set<number> | null>();
+  const sel = (name: string): Set<number> | null => {
+    if (!cache.has(name)) {
+      const s = rule.detection.selections.get(name);
+      cache.set(name, s ? nodeEventIds(s.node) : null);
+    }
+    return cache.get(name) ?? null;
+  };
+  const ids = condEventIds(rule.detection.condition, sel);
+  return ids ? [...ids].sort((a, b) => a - b) : null;
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { loadRuleText } from '../rule/load.js';
+import { ruleEventIds } from './prefilter.js';
+
+function ids(detection: string): number[] | null {
+  const set = loadRuleText(
+    `title: t\nlogsource: {product: windows, service: security}\ndetection:\n${detection}`,
+    'r.yml',
+  );
+  expect(set.refused).toEqual([]);
+  return ruleEventIds(set.rules[0] as NonNullable<(typeof set.rules)[0]>);
+}
+
+describe('ruleEventIds', () => {
+  it('reads the EventIDs a selection pins, as numbers or text', () => {
+    expect(ids('  s: {EventID: 4624, LogonType: 3}\n  condition: s')).toEqual([4624]);
+    expect(ids("  s: {EventID: [4625, '4624']}\n  condition: s")).toEqual([4624, 4625]);
+  });
+
+  it('intersects under and, unites under or only when every branch pins them', () => {
+    expect(ids('  a: {EventID: [1, 2]}\n  b: {EventID: [2, 3]}\n  condition: a and b')).toEqual([2]);
+    expect(ids('  a: {EventID: 1}\n  b: {EventID: 2}\n  condition: a or b')).toEqual([1, 2]);
+    expect(ids('  a: {EventID: 1}\n  b: {Image: x}\n  condition: a or b')).toBeNull();
+    expect(ids('  a: {EventID: 1}\n  b: {Image: x}\n  condition: a and not b')).toEqual([1]);
+    expect(ids('  sel_1: {EventID: 1}\n  sel_2: {EventID: 7}\n  condition: 1 of sel_*')).toEqual([1, 7]);
+    expect(ids('  s:\n    - {EventID: 1, Image: x}\n    - {EventID: 5}\n  condition: s')).toEqual([1, 5]);
+  });
+
+  it('an impossible conjunction pins nothing: no event can match', () => {
+    expect(ids('  a: {EventID: 1}\n  b: {EventID: 2}\n  condition: a and b')).toEqual([]);
+  });
+
+  it('does not pin what is not plain equality with a canonical integer', () => {
+    expect(ids('  s: {EventID|contains: 46}\n  condition: s')).toBeNull();
+    expect(ids("  s: {EventID: '46*'}\n  condition: s")).toBeNull();
+    expect(ids("  s: {EventID: '04624'}\n  condition: s")).toBeNull();
+    expect(ids('  s: {EventID: 4624}\n  condition: not s')).toBeNull();
+    expect(ids('  s: {EventID|gt: 4000}\n  condition: s')).toBeNull();
+    expect(ids('  s: {Image: x}\n  condition: s')).toBeNull();
+  });
+});
