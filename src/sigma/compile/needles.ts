@@ -250,21 +250,29 @@ export class FieldNeedles {
     const a = this.automaton ?? this.build();
     this.scannedGen = gen;
     this.foundCount = 0;
-    const { ascii, dense, denseWidth: w, denseStates, outStart, outIds } = a;
-    const stamp = this.stamp;
-    for (const s of texts) {
+    const { ascii, dense, denseWidth: w, denseStates, outStart } = a;
+    for (let t = 0; t < texts.length; t++) {
+      const s = texts[t] as string;
+      const len = s.length;
       let st = 0;
-      for (let i = 0; i < s.length; i++) {
+      for (let i = 0; i < len; i++) {
         const c = s.charCodeAt(i);
-        const k = c < 128 ? (ascii[c] as number) : a.classOf(c);
-        st = k < w && st < denseStates ? (dense[st * w + k] as number) : a.step(st, k);
-        const o = outStart[st] as number;
-        const oe = outStart[st + 1] as number;
-        for (let j = o; j < oe; j++) {
-          const id = outIds[j] as number;
-          if (stamp[id] !== gen) this.mark(id, gen);
-        }
+        // ASCII in a dense state: one read (class 0, a character no needle has, leads to the root).
+        st =
+          c < 128 && st < denseStates
+            ? (dense[st * w + (ascii[c] as number)] as number)
+            : a.step(st, c < 128 ? (ascii[c] as number) : a.classOf(c));
+        if (outStart[st] !== outStart[st + 1]) this.report(a, st, gen);
       }
+    }
+  }
+
+  private report(a: Automaton, st: number, gen: number): void {
+    const { outStart, outIds } = a;
+    const stamp = this.stamp;
+    for (let j = outStart[st] as number; j < (outStart[st + 1] as number); j++) {
+      const id = outIds[j] as number;
+      if (stamp[id] !== gen) this.mark(id, gen);
     }
   }
 
