@@ -49,7 +49,7 @@ function evtxexport(files) {
 
 const fmt = (n, d = 1) => n.toFixed(d).padStart(9);
 const row = (name, r, bytes) =>
-  `${name.padEnd(28)} ${fmt(bytes / 1048576 / r.seconds)} MB/s ${fmt(r.records / r.seconds, 0)} rec/s ${fmt(r.seconds, 2)} s ${fmt(r.maxRssMB)} MB RSS ${String(r.records).padStart(8)} rec`;
+  `${name.padEnd(28)} ${fmt(bytes / 1048576 / r.seconds)} MB/s ${fmt(r.records / r.seconds, 0)} rec/s ${fmt(r.seconds, 2)} s ${fmt(r.maxRssMB)} MB RSS ${String(r.records).padStart(8)} rec${r.coresBusy ? `  ${r.coresBusy.toFixed(2)} cores busy` : ''}`;
 
 const evtxDir = join(corpus, 'evtx');
 if (!existsSync(evtxDir)) {

@@ -31,7 +31,7 @@ function hunt(paths, threads) {
 
 const rate = (r) => r.events / r.scanSeconds;
 const row = (name, r) =>
-  `${name.padEnd(34)} ${String(Math.round(rate(r))).padStart(8)} events/s scanning ${r.seconds.toFixed(2).padStart(7)} s total (rules ${r.prepareSeconds.toFixed(2)} s) ${r.maxRssMB.toFixed(0).padStart(5)} MB RSS  ${r.events} events, ${r.rules} rules (${r.refused} not loaded), ${r.findings} findings`;
+  `${name.padEnd(34)} ${String(Math.round(rate(r))).padStart(8)} events/s scanning ${r.seconds.toFixed(2).padStart(7)} s total (rules ${r.prepareSeconds.toFixed(2)} s) ${r.maxRssMB.toFixed(0).padStart(5)} MB RSS  ${r.events} events, ${r.rules} rules (${r.refused} not loaded), ${r.findings} findings, ${r.coresBusy.toFixed(2)} cores busy`;
 
 const cores = availableParallelism();
 console.log(`SigmaHQ Windows rules + Fathom pack over ${evtxDir} (${cores} cores)`);

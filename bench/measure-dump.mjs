@@ -30,5 +30,7 @@ console.log(
     outChars,
     seconds,
     maxRssMB: process.resourceUsage().maxRSS / 1024,
+    // Process CPU time (all threads: workers, V8's compiler and GC helpers) over wall time.
+    coresBusy: (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) / 1e6 / seconds,
   }),
 );

@@ -36,5 +36,7 @@ console.log(
     prepareSeconds,
     scanSeconds,
     maxRssMB: process.resourceUsage().maxRSS / 1024,
+    // Process CPU time (all threads: workers, V8's compiler and GC helpers) over wall time.
+    coresBusy: (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) / 1e6 / seconds,
   }),
 );

@@ -27,9 +27,15 @@ interface Running {
 
 interface Slot {
   worker: Worker;
-  busy: boolean;
-  current?: number;
+  /** Ids of the tasks sent to this worker, oldest first (it runs them in that order). */
+  tasks: number[];
 }
+
+/**
+ * Tasks a worker holds at once: the one it runs and the next, so it never waits for the main
+ * thread between tasks (many small files make many short tasks).
+ */
+export const TASKS_PER_WORKER = 2;
 
 export function defaultWorkerCount(): number {
   return Math.max(1, availableParallelism());
@@ -80,7 +86,7 @@ export class WorkerPool {
   ) {
     for (let i = 0; i < size; i++) {
       const worker = startWorker(options);
-      const slot: Slot = { worker, busy: false };
+      const slot: Slot = { worker, tasks: [] };
       worker.on('message', (msg: FromWorker) => this.onMessage(slot, msg));
       worker.on('error', (e) => this.onWorkerError(slot, e));
       this.slots.push(slot);
@@ -103,14 +109,16 @@ export class WorkerPool {
   }
 
   private pump(): void {
-    for (const slot of this.slots) {
-      if (slot.busy) continue;
-      const next = this.queue.shift();
-      if (!next) return;
-      slot.busy = true;
-      slot.current = next.id;
-      this.running.set(next.id, next.run);
-      slot.worker.postMessage({ kind: 'task', id: next.id, task: next.task });
+    // Breadth first: every worker gets a task before any gets a second.
+    for (let level = 1; level <= TASKS_PER_WORKER; level++) {
+      for (const slot of this.slots) {
+        if (slot.tasks.length >= level) continue;
+        const next = this.queue.shift();
+        if (!next) return;
+        slot.tasks.push(next.id);
+        this.running.set(next.id, next.run);
+        slot.worker.postMessage({ kind: 'task', id: next.id, task: next.task });
+      }
     }
   }
 
@@ -141,15 +149,13 @@ export class WorkerPool {
 
   private finish(slot: Slot, id: number): void {
     this.running.delete(id);
-    slot.busy = false;
-    slot.current = undefined;
+    slot.tasks = slot.tasks.filter((t) => t !== id);
     this.pump();
   }
 
   private onWorkerError(slot: Slot, e: Error): void {
-    // A worker that dies takes only its current task with it; the pool replaces it.
-    const id = slot.current;
-    if (id !== undefined) {
+    // A worker that dies takes only its own tasks with it; the pool replaces it.
+    for (const id of slot.tasks) {
       const run = this.running.get(id);
       this.running.delete(id);
       run?.reject(e);
@@ -158,8 +164,7 @@ export class WorkerPool {
     worker.on('message', (msg: FromWorker) => this.onMessage(slot, msg));
     worker.on('error', (err) => this.onWorkerError(slot, err));
     slot.worker = worker;
-    slot.busy = false;
-    slot.current = undefined;
+    slot.tasks = [];
     this.pump();
   }
 }

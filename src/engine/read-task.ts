@@ -164,22 +164,28 @@ export async function* readTaskBatches(
       if (truncated) first.push(err(truncated));
     }
     if (first.length) yield first;
-    // One buffer for the task: each chunk's events are mapped before the next chunk is read.
-    const buf = new Uint8Array(EVTX_CHUNK_SIZE);
-    for (let c = task.firstChunk; c < task.firstChunk + task.chunkCount; c++) {
-      const fileOffset = EVTX_HEADER_SIZE + c * EVTX_CHUNK_SIZE;
-      const { bytesRead } = await fh.read(buf, 0, EVTX_CHUNK_SIZE, fileOffset);
+    // The task's chunks are read in one go (a range is a few MiB at most), then parsed in turn.
+    const want = task.chunkCount * EVTX_CHUNK_SIZE;
+    const range = new Uint8Array(want);
+    const rangeStart = EVTX_HEADER_SIZE + task.firstChunk * EVTX_CHUNK_SIZE;
+    let have = 0;
+    while (have < want) {
+      const { bytesRead } = await fh.read(range, have, want - have, rangeStart + have);
       if (bytesRead === 0) break;
-      const chunk = bytesRead === EVTX_CHUNK_SIZE ? buf : buf.subarray(0, bytesRead);
+      have += bytesRead;
+    }
+    for (let i = 0; i * EVTX_CHUNK_SIZE < have; i++) {
+      const fileOffset = rangeStart + i * EVTX_CHUNK_SIZE;
+      const chunk = range.subarray(i * EVTX_CHUNK_SIZE, Math.min(have, (i + 1) * EVTX_CHUNK_SIZE));
       const res = parseChunk(chunk, {
         file: task.path,
-        chunkIndex: c,
+        chunkIndex: task.firstChunk + i,
         fileOffset,
         recover: task.recover,
         extraFlags: header.flags,
       });
       const out: SourceItem[] = [];
-      for (const i of res.issues) out.push(err(i));
+      for (const problem of res.issues) out.push(err(problem));
       for (const item of res.items) {
         if (!item.ok) {
           out.push(item);

@@ -1,7 +1,9 @@
 /**
  * @module engine/worker
- * Worker-thread entry: runs the streaming tasks the pool sends, one at a time, waiting for a
- * credit after each partial result. Task kinds are an explicit table (no import side effects).
+ * Worker-thread entry: runs the streaming tasks the pool sends, one at a time in the order sent.
+ * Each partial result needs a credit from the main thread before the next is sent; the next is
+ * computed meanwhile (at most one partial waits per task). Task kinds are an explicit table (no
+ * import side effects).
  */
 import { parentPort } from 'node:worker_threads';
 import type { DumpTask } from './dump-task.js';
@@ -29,12 +31,14 @@ async function runTask(id: number, task: { type: string }): Promise<void> {
     return;
   }
   try {
+    let credit: Promise<void> | null = null;
     for await (const data of runner(task as never)) {
-      const credit = new Promise<void>((r) => credits.set(id, r));
-      port.postMessage({ kind: 'partial', id, data });
-      await credit;
+      if (credit) await credit;
       if (cancelled.has(id)) break;
+      credit = new Promise<void>((r) => credits.set(id, r));
+      port.postMessage({ kind: 'partial', id, data });
     }
+    if (credit) await credit;
     port.postMessage({ kind: 'done', id });
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
@@ -45,9 +49,14 @@ async function runTask(id: number, task: { type: string }): Promise<void> {
   }
 }
 
+/** Tasks run one after another, in the order the pool sent them. */
+let queue: Promise<void> = Promise.resolve();
+
 parentPort?.on('message', (msg: { kind: string; id: number; task?: { type: string } }) => {
-  if (msg.kind === 'task' && msg.task) void runTask(msg.id, msg.task);
-  else if (msg.kind === 'credit') credits.get(msg.id)?.();
+  if (msg.kind === 'task' && msg.task) {
+    const task = msg.task;
+    queue = queue.then(() => runTask(msg.id, task));
+  } else if (msg.kind === 'credit') credits.get(msg.id)?.();
   else if (msg.kind === 'cancel') {
     cancelled.add(msg.id);
     credits.get(msg.id)?.();
