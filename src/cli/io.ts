@@ -3,11 +3,13 @@
  * Terminal plumbing for commands: the output sink (stdout or `-o FILE`, with backpressure and
  * quiet handling of a closed pipe), progress on a TTY, and issue printing.
  */
+
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Issue } from '../core/issue.js';
 import { renderIssue } from '../core/issue.js';
 import type { Progress } from '../core/log.js';
+import type { WorkerCount } from '../engine/pool.js';
 
 export const EXIT = {
   ok: 0,
@@ -110,6 +112,16 @@ export function parseIntOption(name: string, value: string, min: number, max: nu
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) {
     throw new UsageError(`${name} must be an integer from ${min} to ${max} (got '${value}')`);
+  }
+  return n;
+}
+
+/** `--threads`: `auto` (the default: worker threads only for large evidence) or a count. */
+export function parseThreadsOption(value: string): WorkerCount {
+  if (value === 'auto') return 'auto';
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 256) {
+    throw new UsageError(`--threads must be auto or an integer from 0 to 256 (got '${value}')`);
   }
   return n;
 }

@@ -10,15 +10,16 @@ import type { Progress } from '../core/log.js';
 import { nullProgress } from '../core/log.js';
 import type { DumpFormat, DumpPartial, DumpTask } from './dump-task.js';
 import { runDumpTask } from './dump-task.js';
-import { WorkerPool } from './pool.js';
+import type { WorkerCount } from './pool.js';
+import { resolveWorkers, WorkerPool } from './pool.js';
 import { planReadTasks } from './read-task.js';
 import { runReadTasks } from './run-tasks.js';
 
 export interface DumpOptions {
   format: DumpFormat;
   recover?: boolean;
-  /** Worker threads; 0 runs everything on the calling thread. */
-  workers: number;
+  /** Worker threads; 0 runs everything on the calling thread; `auto` decides by evidence size. */
+  workers: WorkerCount;
   /** Chunks per task when a large EVTX file is split (default 32 = 2 MiB). */
   chunksPerTask?: number;
   progress?: Progress;
@@ -38,6 +39,8 @@ export interface DumpSummary {
   errors: number;
   bytes: number;
   issues: Issue[];
+  /** Worker threads used (0: the calling thread). */
+  workers: number;
 }
 
 /**
@@ -51,7 +54,7 @@ export async function runDump(
 ): Promise<DumpSummary> {
   const progress = opts.progress ?? nullProgress;
   const plan = await planReadTasks(paths, {
-    split: opts.workers > 0,
+    split: opts.workers === 'auto' || opts.workers > 0,
     recover: opts.recover ?? false,
     ...(opts.chunksPerTask ? { chunksPerTask: opts.chunksPerTask } : {}),
   });
@@ -62,7 +65,8 @@ export async function runDump(
   const totalBytes = [...sizes.values()].reduce((a, b) => a + b, 0);
   progress.start(totalBytes, 'dump');
 
-  const pool = opts.workers > 0 ? new WorkerPool(Math.min(opts.workers, Math.max(1, tasks.length))) : null;
+  const workers = resolveWorkers(opts.workers, totalBytes);
+  const pool = workers > 0 ? new WorkerPool(Math.min(workers, Math.max(1, tasks.length))) : null;
   try {
     await runReadTasks(tasks, {
       pool,
@@ -95,5 +99,6 @@ export async function runDump(
     errors: list.reduce((a, f) => a + f.errors, 0),
     bytes: totalBytes,
     issues,
+    workers: pool ? pool.size : 0,
   };
 }

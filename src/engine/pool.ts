@@ -41,6 +41,22 @@ export function defaultWorkerCount(): number {
   return Math.max(1, availableParallelism());
 }
 
+/**
+ * Evidence below this size is read on the calling thread when the thread count is `auto`: each
+ * worker starts cold (its own module loading, JIT warm-up and, for hunts, its own copy of the
+ * rules), which costs more than it saves on small evidence (see docs/cli/hunt.md).
+ */
+export const AUTO_WORKERS_MIN_BYTES = 128 * 1024 * 1024;
+
+/** A thread count: a number (0 = the calling thread only) or `auto` (decided by evidence size). */
+export type WorkerCount = number | 'auto';
+
+/** The workers to start for `count` over evidence of `totalBytes`. */
+export function resolveWorkers(count: WorkerCount, totalBytes: number): number {
+  if (count !== 'auto') return count;
+  return totalBytes >= AUTO_WORKERS_MIN_BYTES ? defaultWorkerCount() : 0;
+}
+
 type WorkerEntry = { entry: URL | string; options: WorkerOptions };
 
 function workerEntry(): WorkerEntry {

@@ -33,12 +33,12 @@ async function runTask(id: number, task: { type: string }): Promise<void> {
   try {
     let credit: Promise<void> | null = null;
     for await (const data of runner(task as never)) {
-      if (credit) await credit;
+      if (credit !== null) await credit;
       if (cancelled.has(id)) break;
       credit = new Promise<void>((r) => credits.set(id, r));
       port.postMessage({ kind: 'partial', id, data });
     }
-    if (credit) await credit;
+    if (credit !== null) await credit;
     port.postMessage({ kind: 'done', id });
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));

@@ -95,6 +95,6 @@ describe('fathom dump', () => {
   it('explains usage errors with exit code 2', async () => {
     const r = await runCli(['dump', clean, '--threads', 'many']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain('--threads must be an integer');
+    expect(r.stderr).toContain('--threads must be auto or an integer');
   });
 });

@@ -6,8 +6,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { runDump } from '../../engine/dump.js';
 import type { DumpFormat } from '../../engine/dump-task.js';
-import { defaultWorkerCount } from '../../engine/pool.js';
-import { EXIT, openOutput, parseIntOption, printIssues, terminalProgress } from '../io.js';
+import { EXIT, openOutput, parseThreadsOption, printIssues, terminalProgress } from '../io.js';
 
 export function registerDump(program: Command): void {
   program
@@ -27,7 +26,11 @@ other record is still printed. Exit code 3 says some records or files could not 
     )
     .option('--recover', 'also carve records from EVTX chunk slack space (marked "recovered")', false)
     .option('-o, --output <file>', 'write to FILE instead of stdout')
-    .option('-t, --threads <n>', 'worker threads (0 = run on the main thread)', String(defaultWorkerCount()))
+    .option(
+      '-t, --threads <n>',
+      'worker threads: a number (0 = the main thread only), or auto: all cores when the evidence is 128 MiB or more, else the main thread',
+      'auto',
+    )
     .option('-q, --quiet', 'no progress and no summary on stderr', false)
     .option('--all-issues', 'list every issue, not just the first 50', false)
     .addHelpText(
@@ -40,7 +43,7 @@ Examples:
   fathom dump exports/*.json.gz | jq .eventId    gzip is read transparently`,
     )
     .action(async (paths: string[], o: Record<string, string | boolean | undefined>) => {
-      const workers = parseIntOption('--threads', String(o.threads), 0, 256);
+      const workers = parseThreadsOption(String(o.threads));
       const out = openOutput(o.output as string | undefined);
       const t0 = Date.now();
       const summary = await runDump(
@@ -58,7 +61,7 @@ Examples:
       if (!o.quiet) {
         process.stderr.write(
           `dump: ${summary.files.length} files, ${summary.records} events, ${summary.errors} unreadable records, ` +
-            `${(summary.bytes / 1048576).toFixed(1)} MiB in ${secs.toFixed(2)} s\n`,
+            `${(summary.bytes / 1048576).toFixed(1)} MiB in ${secs.toFixed(2)} s on ${summary.workers ? `${summary.workers} worker threads` : 'the main thread'}\n`,
         );
       }
       if (summary.issues.length) {

@@ -10,7 +10,6 @@ import { Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import type { HuntSummary } from '../../engine/hunt/run.js';
 import { runHunt } from '../../engine/hunt/run.js';
-import { defaultWorkerCount } from '../../engine/pool.js';
 import type { Level } from '../../model/finding.js';
 import { LEVELS, levelRank } from '../../model/finding.js';
 import type { FindingFormat } from '../../report/findings.js';
@@ -24,7 +23,7 @@ import {
   collect,
   EXIT,
   openOutput,
-  parseIntOption,
+  parseThreadsOption,
   printIssues,
   terminalProgress,
   UsageError,
@@ -91,7 +90,10 @@ export function printHuntSummary(s: HuntSummary, findings: number, showRefused: 
     .map((l) => `${l} ${s.findingsByLevel[l]}`)
     .join(', ');
   w(`findings: ${findings} (${byLevel})`);
-  w(`time: ${secs.toFixed(2)} s, ${secs > 0 ? Math.round(s.events / secs) : s.events} events/s`);
+  const scan = (s.elapsedMs - s.prepareMs) / 1000;
+  w(
+    `time: ${secs.toFixed(2)} s (rules ready after ${(s.prepareMs / 1000).toFixed(2)} s; scanning ${scan > 0 ? Math.round(s.events / scan) : s.events} events/s on ${s.workers ? `${s.workers} worker threads` : 'the main thread'})`,
+  );
 }
 
 export function registerHunt(program: Command): void {
@@ -125,7 +127,11 @@ model (docs/schema/finding.schema.json); csv is spreadsheet-safe.`,
         .default('table'),
     )
     .option('-o, --output <file>', 'write findings to FILE instead of stdout')
-    .option('-t, --threads <n>', 'worker threads (0 = main thread only)', String(defaultWorkerCount()))
+    .option(
+      '-t, --threads <n>',
+      'worker threads: a number (0 = the main thread only), or auto: all cores when the evidence is 128 MiB or more, else the main thread',
+      'auto',
+    )
     .option('--recover', 'also carve EVTX records from chunk slack space', false)
     .option('--placeholders <file>', 'YAML map of |expand placeholder values, e.g. Servers: [web01, web02]')
     .option(
@@ -155,7 +161,7 @@ Exit codes: 0 ok; 1 fatal; 2 usage; 3 some evidence or rules could not be read (
 4 --fail-on level reached.`,
     )
     .action(async (paths: string[], o: Record<string, unknown>) => {
-      const workers = parseIntOption('--threads', String(o.threads), 0, 256);
+      const workers = parseThreadsOption(String(o.threads));
       const from = typeof o.from === 'string' ? parseTimeOption('--from', o.from) : undefined;
       const to = typeof o.to === 'string' ? parseTimeOption('--to', o.to) : undefined;
       const placeholders =

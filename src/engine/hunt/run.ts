@@ -15,7 +15,8 @@ import type { BaseRuleMatch } from '../../sigma/correlate/index.js';
 import { evaluateCorrelations } from '../../sigma/correlate/index.js';
 import type { LogsourceMap } from '../../sigma/pipeline/index.js';
 import { loadLogsourceMap, makeView } from '../../sigma/pipeline/index.js';
-import { WorkerPool } from '../pool.js';
+import type { WorkerCount } from '../pool.js';
+import { resolveWorkers, WorkerPool } from '../pool.js';
 import { planReadTasks } from '../read-task.js';
 import { runReadTasks } from '../run-tasks.js';
 import type { RuleContext, RuleSummary } from './context.js';
@@ -34,7 +35,8 @@ export const HUNT_WORKER_HEAP_MB = 448;
 
 export interface HuntOptions {
   rules: HuntRuleConfig;
-  workers: number;
+  /** Worker threads; 0 runs everything on the calling thread; `auto` decides by evidence size. */
+  workers: WorkerCount;
   recover?: boolean;
   /** Event-time window, epoch ms. */
   from?: number;
@@ -63,6 +65,8 @@ export interface HuntSummary {
   elapsedMs: number;
   /** Of `elapsedMs`, the time until the rules were ready (loading, compiling; in parallel on workers). */
   prepareMs: number;
+  /** Worker threads used (0: the calling thread). */
+  workers: number;
 }
 
 export interface HuntResult {
@@ -122,13 +126,17 @@ export async function runHunt(paths: string[], opts: HuntOptions): Promise<HuntR
   const t0 = Date.now();
   const progress = opts.progress ?? nullProgress;
   const plan = await planReadTasks(paths, {
-    split: opts.workers > 0,
+    split: opts.workers === 'auto' || opts.workers > 0,
     recover: opts.recover ?? false,
     ...(opts.chunksPerTask ? { chunksPerTask: opts.chunksPerTask } : {}),
   });
+  const workers = resolveWorkers(
+    opts.workers,
+    [...plan.sizes.values()].reduce((a, b) => a + b, 0),
+  );
   const pool =
-    opts.workers > 0 && plan.tasks.length > 0
-      ? new WorkerPool(Math.min(opts.workers, plan.tasks.length), {
+    workers > 0 && plan.tasks.length > 0
+      ? new WorkerPool(Math.min(workers, plan.tasks.length), {
           maxOldGenerationSizeMb: HUNT_WORKER_HEAP_MB,
         })
       : null;
@@ -223,6 +231,7 @@ export async function runHunt(paths: string[], opts: HuntOptions): Promise<HuntR
       findingsByLevel,
       elapsedMs: Date.now() - t0,
       prepareMs,
+      workers: pool ? pool.size : 0,
     },
   };
 }
