@@ -233,6 +233,93 @@ function containsLiterals(vm: ValueMatcher, keyword: boolean): string[] | null {
   return lower.length >= 2 ? [lower] : null;
 }
 
+/** Values of one shape (`lit`, `lit*`, `*lit`), lower-cased, grouped by literal length. */
+class AffixSets {
+  readonly exact = new Set<string>();
+  readonly starts = new Map<number, Set<string>>();
+  readonly ends = new Map<number, Set<string>>();
+  size = 0;
+
+  /** Take a value if it is a case-insensitive whole, prefix or suffix literal. */
+  take(vm: ValueMatcher): boolean {
+    if (vm.kind !== 'pattern' || vm.cased) return false;
+    const parts = lowerPattern(vm.pattern).parts;
+    const star = (x: unknown) => typeof x === 'object' && x !== null && (x as { wild: string }).wild === '*';
+    let lit: string;
+    let into: Map<number, Set<string>> | null;
+    if (parts.length === 1 && typeof parts[0] === 'string') {
+      this.exact.add(parts[0]);
+      this.size++;
+      return true;
+    }
+    if (parts.length !== 2) return false;
+    if (typeof parts[0] === 'string' && star(parts[1])) {
+      lit = parts[0];
+      into = this.starts;
+    } else if (star(parts[0]) && typeof parts[1] === 'string') {
+      lit = parts[1];
+      into = this.ends;
+    } else return false;
+    let set = into.get(lit.length);
+    if (!set) {
+      set = new Set();
+      into.set(lit.length, set);
+    }
+    set.add(lit);
+    this.size++;
+    return true;
+  }
+
+  /** One test for all the values: a set lookup per text and literal length. */
+  pred(): ValuePred {
+    const exact = this.exact;
+    const starts = [...this.starts].sort((a, b) => a[0] - b[0]);
+    const ends = [...this.ends].sort((a, b) => a[0] - b[0]);
+    return (f) => {
+      const ls = lowers(f);
+      for (let i = 0; i < ls.length; i++) {
+        const s = ls[i] as string;
+        if (exact.has(s)) return true;
+        for (const [len, set] of starts) {
+          if (len > s.length) break;
+          if (set.has(s.slice(0, len))) return true;
+        }
+        for (const [len, set] of ends) {
+          if (len > s.length) break;
+          if (set.has(s.slice(s.length - len))) return true;
+        }
+      }
+      return false;
+    };
+  }
+}
+
+/** Below this many whole/prefix/suffix literals, one closure per value is as fast. */
+const AFFIX_SET_MIN = 4;
+
+/**
+ * Predicates for the values of an OR item (not keywords): whole, prefix and suffix literals are
+ * answered together by set lookups (long `endswith` lists cost a few lookups, not one test per
+ * value); every other value keeps its own predicate. Alternatives (`windash`, `expand`) are
+ * flattened first: they are ORs too.
+ */
+function affixPreds(values: readonly ValueMatcher[]): ValuePred[] {
+  const leaves: ValueMatcher[] = [];
+  const flat = (v: ValueMatcher): void => {
+    if (v.kind === 'alt') for (const a of v.alts) flat(a);
+    else leaves.push(v);
+  };
+  for (const v of values) flat(v);
+  const sets = new AffixSets();
+  const others: ValueMatcher[] = [];
+  const probe = new AffixSets();
+  let simple = 0;
+  for (const v of leaves) if (probe.take(v)) simple++;
+  if (simple < AFFIX_SET_MIN) return values.map((v) => valuePred(v, false));
+  for (const v of leaves) if (!sets.take(v)) others.push(v);
+  return [sets.pred(), ...others.map((v) => valuePred(v, false))];
+}
+
 function compileItem(item: DetectionItem): Pred {
   const keyword = item.field === null;
   const field = item.field;
@@ -263,7 +350,7 @@ function compileItem(item: DetectionItem): Pred {
     else rest.push(v);
   }
   const ids = lits.length ? index.register(field, lits) : null;
-  const preds = rest.map((v) => valuePred(v, keyword));
+  const preds = keyword ? rest.map((v) => valuePred(v, keyword)) : affixPreds(rest);
   if (!ids && preds.length === 1) {
     const p = preds[0] as ValuePred;
     return neg ? (view) => !p(read(view), view) : (view) => p(read(view), view);
