@@ -301,7 +301,12 @@ export interface NeedleSet {
   readonly ids: Int32Array;
   /** @internal */
   readonly table: FieldNeedles;
+  /** @internal The ids as a set, built on first use for large sets. */
+  members?: Set<number>;
 }
+
+/** From this many needles, a set is checked against the needles found rather than id by id. */
+const MEMBER_SET_MIN = 16;
 
 /** Needles of many rules, per field; `null` field = every value (keywords). */
 export class NeedleIndex {
@@ -325,6 +330,13 @@ export class NeedleIndex {
     if (!f.scannedFor(gen))
       f.scan(lowers(set.field === null ? allTexts(view) : fieldText(view, set.field)), gen);
     const ids = set.ids;
+    if (ids.length >= MEMBER_SET_MIN && f.foundCount < ids.length) {
+      // Few needles found, many in the set: look the found ones up.
+      set.members ??= new Set(ids);
+      const { found, foundCount } = f;
+      for (let k = 0; k < foundCount; k++) if (set.members.has(found[k] as number)) return true;
+      return false;
+    }
     for (let i = 0; i < ids.length; i++) if (f.has(ids[i] as number, gen)) return true;
     return false;
   }
