@@ -78,3 +78,37 @@ describe('FieldNeedles', () => {
     expect(f.has(id, 2)).toBe(true);
   });
 });
+
+describe('NeedleIndex.anyFound', () => {
+  it('answers small and large needle sets alike (large ones by the needles found)', async () => {
+    const { NeedleIndex } = await import('./needles.js');
+    const { plainView } = await import('../view.js');
+    const index = new NeedleIndex();
+    const many = Array.from({ length: 40 }, (_, i) => `tool${i}x`);
+    const large = index.register('CommandLine', many);
+    const small = index.register('CommandLine', ['tool3x', 'other']);
+    const view = (cmd: string) =>
+      plainView({
+        kind: 'evtx',
+        timestamp: '',
+        channel: 'c',
+        provider: 'p',
+        eventId: 1,
+        recordId: 1,
+        computer: 'h',
+        fields: { CommandLine: cmd },
+        source: { file: 'f', offset: 0 },
+      });
+    const cases: Array<[string, boolean, boolean]> = [
+      ['run TOOL39X now', true, false],
+      ['run tool3x', true, true],
+      ['run tool40x', false, false],
+      ['', false, false],
+      ['OTHER', false, true],
+    ];
+    for (const [cmd, inLarge, inSmall] of cases) {
+      const v = view(cmd);
+      expect([cmd, index.anyFound(v, large), index.anyFound(v, small)]).toEqual([cmd, inLarge, inSmall]);
+    }
+  });
+});
