@@ -15,6 +15,15 @@ import { resolveWorkers, WorkerPool } from './pool.js';
 import { planReadTasks } from './read-task.js';
 import { runReadTasks } from './run-tasks.js';
 
+/** Bytes of rendered output buffered out of order (keeps resident memory low on huge files). */
+export const DUMP_MAX_BUFFERED = 16 * 1024 * 1024;
+
+/**
+ * Heap cap of each dump worker (MiB): a worker holds one chunk range and its rendered text; without
+ * a cap V8 grows the heap lazily and resident memory follows.
+ */
+export const DUMP_WORKER_HEAP_MB = 96;
+
 export interface DumpOptions {
   format: DumpFormat;
   recover?: boolean;
@@ -59,14 +68,24 @@ export async function runDump(
     ...(opts.chunksPerTask ? { chunksPerTask: opts.chunksPerTask } : {}),
   });
   const { sizes, issues } = plan;
-  const tasks: DumpTask[] = plan.tasks.map((read) => ({ type: 'dump', read, format: opts.format }));
+  const totalBytes0 = [...sizes.values()].reduce((a, b) => a + b, 0);
+  const workers = resolveWorkers(opts.workers, totalBytes0);
+  const tasks: DumpTask[] = plan.tasks.map((read) => ({
+    type: 'dump',
+    read,
+    format: opts.format,
+  }));
   const files = new Map<string, DumpFileSummary>();
   for (const [path, bytes] of sizes) files.set(path, { path, bytes, records: 0, errors: 0 });
-  const totalBytes = [...sizes.values()].reduce((a, b) => a + b, 0);
+  const totalBytes = totalBytes0;
   progress.start(totalBytes, 'dump');
 
-  const workers = resolveWorkers(opts.workers, totalBytes);
-  const pool = workers > 0 ? new WorkerPool(Math.min(workers, Math.max(1, tasks.length))) : null;
+  const pool =
+    workers > 0
+      ? new WorkerPool(Math.min(workers, Math.max(1, tasks.length)), {
+          maxOldGenerationSizeMb: DUMP_WORKER_HEAP_MB,
+        })
+      : null;
   try {
     await runReadTasks(tasks, {
       pool,
@@ -87,6 +106,8 @@ export async function runDump(
       },
       progress,
       sizes,
+      // Rendered text waiting for its turn: ranges that run ahead hold at most this much.
+      maxBuffered: DUMP_MAX_BUFFERED,
     });
   } finally {
     progress.done();
