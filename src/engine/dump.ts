@@ -68,16 +68,11 @@ export async function runDump(
     ...(opts.chunksPerTask ? { chunksPerTask: opts.chunksPerTask } : {}),
   });
   const { sizes, issues } = plan;
-  const totalBytes0 = [...sizes.values()].reduce((a, b) => a + b, 0);
-  const workers = resolveWorkers(opts.workers, totalBytes0);
-  const tasks: DumpTask[] = plan.tasks.map((read) => ({
-    type: 'dump',
-    read,
-    format: opts.format,
-  }));
+  const totalBytes = [...sizes.values()].reduce((a, b) => a + b, 0);
+  const workers = resolveWorkers(opts.workers, totalBytes);
+  const tasks: DumpTask[] = plan.tasks.map((read) => ({ type: 'dump', read, format: opts.format }));
   const files = new Map<string, DumpFileSummary>();
   for (const [path, bytes] of sizes) files.set(path, { path, bytes, records: 0, errors: 0 });
-  const totalBytes = totalBytes0;
   progress.start(totalBytes, 'dump');
 
   const pool =
