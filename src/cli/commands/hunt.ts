@@ -91,8 +91,10 @@ export function printHuntSummary(s: HuntSummary, findings: number, showRefused: 
     .join(', ');
   w(`findings: ${findings} (${byLevel})`);
   const scan = (s.elapsedMs - s.prepareMs) / 1000;
+  // A rate over a fraction of a second says more about start-up than about throughput.
+  const rate = scan >= 1 ? `, ${Math.round(s.events / scan)} events/s` : '';
   w(
-    `time: ${secs.toFixed(2)} s (rules ready after ${(s.prepareMs / 1000).toFixed(2)} s; scanning ${scan > 0 ? Math.round(s.events / scan) : s.events} events/s on ${s.workers ? `${s.workers} worker threads` : 'the main thread'})`,
+    `time: ${secs.toFixed(2)} s (rules ready after ${(s.prepareMs / 1000).toFixed(2)} s; scanning ${scan.toFixed(2)} s${rate} on ${s.workers ? `${s.workers} worker threads` : 'the main thread'})`,
   );
 }
 
