@@ -230,7 +230,7 @@ function containsLiterals(vm: ValueMatcher, keyword: boolean): string[] | null {
   const star = (x: unknown) => typeof x === 'object' && x !== null && (x as { wild: string }).wild === '*';
   if (more.length || !star(a) || !star(b) || typeof lit !== 'string') return null;
   const lower = lit.toLowerCase();
-  return lower.length >= 2 ? [lower] : null;
+  return lower.length >= 1 ? [lower] : null;
 }
 
 /** Values of one shape (`lit`, `lit*`, `*lit`), lower-cased, grouped by literal length. */

@@ -19,8 +19,12 @@ export interface Prefilter {
   readonly anyOf: readonly PrefilterTerm[];
 }
 
-/** Needles shorter than this make a prefilter too weak to be worth it. */
-export const MIN_NEEDLE = 3;
+/**
+ * Shortest usable needle. The needle scan costs the same whatever its needles (one automaton step
+ * per character), so even a one-character literal (`^`, an emoji half, a homoglyph) is worth
+ * indexing: a rule it filters runs only when the character occurs.
+ */
+export const MIN_NEEDLE = 1;
 
 function longestLiteral(parts: readonly StrPart[]): string {
   let best = '';
