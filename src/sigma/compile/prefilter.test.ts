@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { interpretRule } from '../match/interpret.js';
+import { regexNeedle } from '../modifiers/regex.js';
 import { loadRuleText } from '../rule/load.js';
+import { plainView } from '../view.js';
+import { compileRuleStrict } from './compile.js';
+import { NeedleIndex } from './needles.js';
 import { ruleEventIds } from './prefilter.js';
 
 function ids(detection: string): number[] | null {
@@ -37,5 +42,50 @@ describe('ruleEventIds', () => {
     expect(ids('  s: {EventID: 4624}\n  condition: not s')).toBeNull();
     expect(ids('  s: {EventID|gt: 4000}\n  condition: s')).toBeNull();
     expect(ids('  s: {Image: x}\n  condition: s')).toBeNull();
+  });
+});
+
+describe('regular expressions in prefilters', () => {
+  it('take the literal every match contains, lower-cased, when it is ASCII', () => {
+    expect(regexNeedle('ipconfig\\s+/all')).toBe('ipconfig');
+    expect(regexNeedle('(?i)cmd.{0,5}(?:/c|/r).+PowerShell.+')).toBe('powershell');
+    expect(regexNeedle('a|bcd')).toBeNull();
+    expect(regexNeedle('x?y')).toBeNull();
+    expect(regexNeedle('Σίσυφος')).toBeNull();
+  });
+
+  it('never change what a rule matches (compiled with the prefilter vs interpreted)', () => {
+    const set = loadRuleText(
+      `title: t\nlogsource: {product: windows}\ndetection:\n  s:\n    CommandLine|re:\n      - 'ipconfig\\s+/all'\n      - '(?i)NETSH\\s+interface'\n      - '(?i)kill'\n  condition: s\n`,
+      'r.yml',
+    );
+    const rule = set.rules[0];
+    expect(rule).toBeDefined();
+    if (!rule) return;
+    const m = compileRuleStrict(rule, { needles: new NeedleIndex() });
+    expect(m.prefilter?.anyOf.map((t) => t.needles)).toEqual([['ipconfig', 'interface', 'kill']]);
+    const texts = [
+      'IPCONFIG /all',
+      'ipconfig  /all',
+      'x netsh interface',
+      'Netsh Interface',
+      'KILL',
+      '\u212aill',
+      'ipconfig',
+    ];
+    for (const cmd of texts) {
+      const view = plainView({
+        kind: 'evtx',
+        timestamp: '',
+        channel: 'c',
+        provider: 'p',
+        eventId: 1,
+        recordId: 1,
+        computer: 'h',
+        fields: { CommandLine: cmd },
+        source: { file: 'f', offset: 0 },
+      });
+      expect([cmd, m.match(view)]).toEqual([cmd, interpretRule(rule, view)]);
+    }
   });
 });

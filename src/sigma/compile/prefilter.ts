@@ -5,6 +5,7 @@
  * necessary condition derived from positive (un-negated) string patterns, so checking it first
  * never changes a result; engines can also index rules by it.
  */
+import { regexNeedle } from '../modifiers/regex.js';
 import type { Condition, DetectionNode, SigmaRule, StrPart, ValueMatcher } from '../rule/types.js';
 
 /** One alternative of a prefilter: a field (null = any value, for keywords) and its needles. */
@@ -38,6 +39,10 @@ function valueNeedles(v: ValueMatcher): string[] | null {
     if (v.cased) return null;
     const lit = longestLiteral(v.pattern.parts).toLowerCase();
     return lit.length ? [lit] : null;
+  }
+  if (v.kind === 're') {
+    const lit = regexNeedle(v.source);
+    return lit ? [lit] : null;
   }
   if (v.kind === 'alt') {
     const out: string[] = [];

@@ -191,6 +191,18 @@ export function requiredLiteral(src: string): string | null {
   return best.length >= 3 ? best : null;
 }
 
+/**
+ * A lower-case literal that the text of every match of the regex contains once lower-cased, for
+ * literal prefilters; null when there is none. It is the literal the tester itself checks first
+ * (`requiredLiteral`), kept only when ASCII: lower-casing an ASCII run is local and exact, whereas
+ * case-insensitive matching of other characters does not follow `toLowerCase` (final sigma).
+ */
+export function regexNeedle(source: string): string | null {
+  const lit = requiredLiteral(liftInlineFlags(source, new Set()));
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: any ASCII character is fine here
+  return lit !== null && /^[\u0000-\u007f]+$/.test(lit) ? lit.toLowerCase() : null;
+}
+
 /** Python-style leading inline flags `(?i)`, `(?ims)` become flags. */
 function liftInlineFlags(src: string, flags: Set<string>): string {
   const m = /^\(\?([ims]+)\)/.exec(src);
