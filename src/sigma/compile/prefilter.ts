@@ -6,7 +6,14 @@
  * never changes a result; engines can also index rules by it.
  */
 import { regexNeedle } from '../modifiers/regex.js';
-import type { Condition, DetectionNode, SigmaRule, StrPart, ValueMatcher } from '../rule/types.js';
+import type {
+  Condition,
+  DetectionItem,
+  DetectionNode,
+  SigmaRule,
+  StrPart,
+  ValueMatcher,
+} from '../rule/types.js';
 
 /** One alternative of a prefilter: a field (null = any value, for keywords) and its needles. */
 export interface PrefilterTerm {
@@ -93,10 +100,55 @@ function term(field: string | null, needles: string[]): Prefilter {
   return { anyOf: [{ field, needles: [...new Set(needles)] }] };
 }
 
-function nodePrefilter(n: DetectionNode): Prefilter | null {
-  if (n.kind === 'and') return best(n.items.map(nodePrefilter));
-  if (n.kind === 'or') return union(n.items.map(nodePrefilter));
-  const it = n.item;
+/**
+ * How necessary conditions combine: under `and` one child's condition is enough (the best one, or
+ * all of them intersected), under `or` every child must have one (they are united). Both the
+ * literal prefilter and the pinned EventIDs are folded over a rule's condition this way.
+ */
+interface Necessary<T> {
+  and(children: Array<T | null>): T | null;
+  or(children: Array<T | null>): T | null;
+}
+
+function foldNode<T>(n: DetectionNode, item: (it: DetectionItem) => T | null, k: Necessary<T>): T | null {
+  if (n.kind === 'and') return k.and(n.items.map((x) => foldNode(x, item, k)));
+  if (n.kind === 'or') return k.or(n.items.map((x) => foldNode(x, item, k)));
+  return item(n.item);
+}
+
+function foldCondition<T>(c: Condition, sel: (n: string) => T | null, k: Necessary<T>): T | null {
+  switch (c.kind) {
+    case 'id':
+      return sel(c.name);
+    case 'not':
+      return null;
+    case 'and':
+      return k.and(c.items.map((x) => foldCondition(x, sel, k)));
+    case 'or':
+      return k.or(c.items.map((x) => foldCondition(x, sel, k)));
+    case 'of':
+      return c.quant === 'all' ? k.and(c.names.map(sel)) : k.or(c.names.map(sel));
+  }
+}
+
+/** A necessary condition of the whole rule (each selection folded once). */
+function foldRule<T>(
+  rule: Pick<SigmaRule, 'detection'>,
+  item: (it: DetectionItem) => T | null,
+  k: Necessary<T>,
+): T | null {
+  const cache = new Map<string, T | null>();
+  const sel = (name: string): T | null => {
+    if (!cache.has(name)) {
+      const s = rule.detection.selections.get(name);
+      cache.set(name, s ? foldNode(s.node, item, k) : null);
+    }
+    return cache.get(name) ?? null;
+  };
+  return foldCondition(rule.detection.condition, sel, k);
+}
+
+function itemPrefilter(it: DetectionItem): Prefilter | null {
   if (it.negated || it.values.length === 0) return null;
   const per = it.values.map(valueNeedles);
   if (it.combine === 'and') return best(per.map((needles) => (needles ? term(it.field, needles) : null)));
@@ -108,32 +160,9 @@ function nodePrefilter(n: DetectionNode): Prefilter | null {
   return term(it.field, all);
 }
 
-function condPrefilter(c: Condition, sel: (n: string) => Prefilter | null): Prefilter | null {
-  switch (c.kind) {
-    case 'id':
-      return sel(c.name);
-    case 'not':
-      return null;
-    case 'and':
-      return best(c.items.map((x) => condPrefilter(x, sel)));
-    case 'or':
-      return union(c.items.map((x) => condPrefilter(x, sel)));
-    case 'of':
-      return c.quant === 'all' ? best(c.names.map(sel)) : union(c.names.map(sel));
-  }
-}
-
 /** The rule's prefilter, or null when no useful necessary literal exists. */
 export function rulePrefilter(rule: Pick<SigmaRule, 'detection'>): Prefilter | null {
-  const cache = new Map<string, Prefilter | null>();
-  const sel = (name: string): Prefilter | null => {
-    if (!cache.has(name)) {
-      const s = rule.detection.selections.get(name);
-      cache.set(name, s ? nodePrefilter(s.node) : null);
-    }
-    return cache.get(name) ?? null;
-  };
-  const p = condPrefilter(rule.detection.condition, sel);
+  const p = foldRule(rule, itemPrefilter, { and: best, or: union });
   if (!p || p.anyOf.length === 0) return null;
   for (const t of p.anyOf)
     if (t.needles.length === 0 || t.needles.some((n) => n.length < MIN_NEEDLE)) return null;
@@ -171,10 +200,7 @@ function unite(sets: Array<Set<number> | null>): Set<number> | null {
   return out;
 }
 
-function nodeEventIds(n: DetectionNode): Set<number> | null {
-  if (n.kind === 'and') return intersect(n.items.map(nodeEventIds));
-  if (n.kind === 'or') return unite(n.items.map(nodeEventIds));
-  const it = n.item;
+function itemEventIds(it: DetectionItem): Set<number> | null {
   if (it.field !== 'EventID' || it.negated || it.values.length === 0) return null;
   if (it.combine === 'and' && it.values.length > 1) {
     return intersect(it.values.map((v) => eventIdSet(eventIdValue(v))));
@@ -192,35 +218,12 @@ function eventIdSet(id: number | null): Set<number> | null {
   return id === null ? null : new Set([id]);
 }
 
-function condEventIds(c: Condition, sel: (n: string) => Set<number> | null): Set<number> | null {
-  switch (c.kind) {
-    case 'id':
-      return sel(c.name);
-    case 'not':
-      return null;
-    case 'and':
-      return intersect(c.items.map((x) => condEventIds(x, sel)));
-    case 'or':
-      return unite(c.items.map((x) => condEventIds(x, sel)));
-    case 'of':
-      return c.quant === 'all' ? intersect(c.names.map(sel)) : unite(c.names.map(sel));
-  }
-}
-
 /**
  * The `EventID` values a rule can match at most, when its detection pins them (a necessary
  * condition, like the prefilter): the `EventID` field must equal one of them. Null when the rule
  * does not pin its EventIDs; empty when no event can satisfy it. Engines route rules by it.
  */
 export function ruleEventIds(rule: Pick<SigmaRule, 'detection'>): number[] | null {
-  const cache = new Map<string, Set<number> | null>();
-  const sel = (name: string): Set<number> | null => {
-    if (!cache.has(name)) {
-      const s = rule.detection.selections.get(name);
-      cache.set(name, s ? nodeEventIds(s.node) : null);
-    }
-    return cache.get(name) ?? null;
-  };
-  const ids = condEventIds(rule.detection.condition, sel);
+  const ids = foldRule(rule, itemEventIds, { and: intersect, or: unite });
   return ids ? [...ids].sort((a, b) => a - b) : null;
 }
