@@ -172,10 +172,15 @@ class Automaton {
       const f = this.fail[st] as number;
       for (let k = 1; k < width; k++) {
         const t = go(st, k);
-        // The failure state is shallower, so already dense (its row is final).
-        this.dense[row + k] = t >= 0 ? t : st === 0 ? 0 : (this.dense[f * width + k] as number);
+        // The failure state is shallower, so already dense (its row is final, already encoded).
+        this.dense[row + k] = t >= 0 ? this.encode(t) : st === 0 ? 0 : (this.dense[f * width + k] as number);
       }
     }
+  }
+
+  /** A dense entry: the state, bitwise negated when needles end there (the scan checks the sign). */
+  private encode(st: number): number {
+    return this.outStart[st] === this.outStart[st + 1] ? st : ~st;
   }
 
   classOf(c: number): number {
@@ -196,7 +201,10 @@ class Automaton {
     if (k === 0) return 0;
     const w = this.denseWidth;
     for (;;) {
-      if (k < w && s < this.denseStates) return this.dense[s * w + k] as number;
+      if (k < w && s < this.denseStates) {
+        const v = this.dense[s * w + k] as number;
+        return v < 0 ? ~v : v;
+      }
       const t = this.edge(s, k);
       if (t >= 0) return t;
       if (s === 0) return 0;
@@ -257,12 +265,20 @@ export class FieldNeedles {
       let st = 0;
       for (let i = 0; i < len; i++) {
         const c = s.charCodeAt(i);
-        // ASCII in a dense state: one read (class 0, a character no needle has, leads to the root).
-        st =
-          c < 128 && st < denseStates
-            ? (dense[st * w + (ascii[c] as number)] as number)
-            : a.step(st, c < 128 ? (ascii[c] as number) : a.classOf(c));
-        if (outStart[st] !== outStart[st + 1]) this.report(a, st, gen);
+        if (c < 128 && st < denseStates) {
+          // ASCII in a dense state: one read; a negative entry says needles end in that state
+          // (class 0, a character no needle has, leads back to the root).
+          const v = dense[st * w + (ascii[c] as number)] as number;
+          if (v >= 0) {
+            st = v;
+            continue;
+          }
+          st = ~v;
+        } else {
+          st = a.step(st, c < 128 ? (ascii[c] as number) : a.classOf(c));
+          if (outStart[st] === outStart[st + 1]) continue;
+        }
+        this.report(a, st, gen);
       }
     }
   }
