@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testEvent } from '../../../test/utils/events.js';
 import type { Event } from '../../model/event.js';
 import { createEventMatcher, routeKey } from './matcher.js';
 import type { PreparedRules } from './prepare.js';
@@ -33,19 +34,7 @@ detection:
 level: low
 `;
 
-function event(eventId: number, fields: Event['fields']): Event {
-  return {
-    kind: 'evtx',
-    timestamp: '2026-03-03T01:00:00.0000000Z',
-    channel: 'Security',
-    provider: 'Microsoft-Windows-Security-Auditing',
-    eventId,
-    recordId: 1,
-    computer: 'WEB01',
-    fields,
-    source: { file: 'x.evtx', offset: 0 },
-  };
-}
+const event = (eventId: number, fields: Event['fields']): Event => testEvent(fields, { eventId });
 
 const EVENTS: Event[] = [
   event(4624, { LogonType: '3', SubjectUserName: 'svc_web' }),

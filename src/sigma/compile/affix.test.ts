@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Event, FieldValue } from '../../model/event.js';
+import { testEvent } from '../../../test/utils/events.js';
+import type { FieldValue } from '../../model/event.js';
 import { interpretRule } from '../match/interpret.js';
 import { loadRuleText } from '../rule/load.js';
 import { plainView } from '../view.js';
@@ -59,20 +60,6 @@ const TEXTS: FieldValue[] = [
   null,
 ];
 
-function event(fields: Event['fields']): Event {
-  return {
-    kind: 'evtx',
-    timestamp: '',
-    channel: 'Security',
-    provider: 'p',
-    eventId: 1,
-    recordId: 1,
-    computer: 'h',
-    fields,
-    source: { file: 'f', offset: 0 },
-  };
-}
-
 describe('compiled whole/prefix/suffix value lists', () => {
   const set = loadRuleText(RULE, 'affix.yml');
   const rule = set.rules[0];
@@ -88,7 +75,7 @@ describe('compiled whole/prefix/suffix value lists', () => {
     let hits = 0;
     for (const field of ['Image', 'CommandLine', 'User', 'ParentImage', 'OriginalFileName']) {
       for (const value of TEXTS) {
-        const view = plainView(event({ [field]: value }));
+        const view = plainView(testEvent({ [field]: value }));
         const want = interpretRule(rule, view);
         expect({ field, value, got: m.match(view) }).toEqual({ field, value, got: want });
         if (want) hits++;

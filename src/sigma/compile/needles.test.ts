@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { FieldNeedles } from './needles.js';
-
-/** A small deterministic generator (tests must not depend on Math.random). */
-function rng(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 0x100000000;
-  };
-}
+import { testEvent } from '../../../test/utils/events.js';
+import { prng } from '../../../test/utils/evtx-defects.js';
+import { plainView } from '../view.js';
+import { FieldNeedles, NeedleIndex } from './needles.js';
 
 function naive(needles: readonly string[], texts: readonly string[]): number[] {
   const out: number[] = [];
@@ -43,7 +33,7 @@ describe('FieldNeedles', () => {
   });
 
   it('agrees with String.includes on random needles and texts (dense and sparse states)', () => {
-    const next = rng(42);
+    const next = prng(42);
     const alphabet = 'abcd\\.-–é ';
     const word = (min: number, max: number) => {
       const len = min + Math.floor(next() * (max - min + 1));
@@ -80,25 +70,12 @@ describe('FieldNeedles', () => {
 });
 
 describe('NeedleIndex.anyFound', () => {
-  it('answers small and large needle sets alike (large ones by the needles found)', async () => {
-    const { NeedleIndex } = await import('./needles.js');
-    const { plainView } = await import('../view.js');
+  it('answers small and large needle sets alike (large ones by the needles found)', () => {
     const index = new NeedleIndex();
     const many = Array.from({ length: 40 }, (_, i) => `tool${i}x`);
     const large = index.register('CommandLine', many);
     const small = index.register('CommandLine', ['tool3x', 'other']);
-    const view = (cmd: string) =>
-      plainView({
-        kind: 'evtx',
-        timestamp: '',
-        channel: 'c',
-        provider: 'p',
-        eventId: 1,
-        recordId: 1,
-        computer: 'h',
-        fields: { CommandLine: cmd },
-        source: { file: 'f', offset: 0 },
-      });
+    const view = (cmd: string) => plainView(testEvent({ CommandLine: cmd }));
     const cases: Array<[string, boolean, boolean]> = [
       ['run TOOL39X now', true, false],
       ['run tool3x', true, true],

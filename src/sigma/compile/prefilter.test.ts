@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { testEvent } from '../../../test/utils/events.js';
 import { interpretRule } from '../match/interpret.js';
 import { regexNeedle } from '../modifiers/regex.js';
 import { loadRuleText } from '../rule/load.js';
@@ -74,17 +75,7 @@ describe('regular expressions in prefilters', () => {
       'ipconfig',
     ];
     for (const cmd of texts) {
-      const view = plainView({
-        kind: 'evtx',
-        timestamp: '',
-        channel: 'c',
-        provider: 'p',
-        eventId: 1,
-        recordId: 1,
-        computer: 'h',
-        fields: { CommandLine: cmd },
-        source: { file: 'f', offset: 0 },
-      });
+      const view = plainView(testEvent({ CommandLine: cmd }));
       expect([cmd, m.match(view)]).toEqual([cmd, interpretRule(rule, view)]);
     }
   });
