@@ -19,7 +19,7 @@ const DENSE_CELLS = 1 << 18;
 
 /** The automaton of one field's needles (immutable once built). */
 class Automaton {
-  /** ASCII code → dense class (0: a character no needle uses). */
+  /** ASCII code → dense class (0: a character no needle uses; at most 129 classes). */
   readonly ascii = new Uint8Array(128);
   /** Other characters the needles use → class (≥ `denseWidth`). */
   readonly wide = new Map<number, number>();
@@ -44,7 +44,6 @@ class Automaton {
         const c = n.charCodeAt(i);
         if (c < 128 && this.ascii[c] === 0) this.ascii[c] = width++;
       }
-    if (width > 255) throw new Error('unreachable: more than 255 ASCII classes');
     this.denseWidth = width;
     let next = width;
     for (const n of needles)
