@@ -118,19 +118,42 @@ class Automaton {
       const t = child.get((order[st] as number) * classes + k);
       return t === undefined ? -1 : (renum[t] as number);
     };
-    // Failure links breadth-first: a state's failure state is shallower, so numbered lower and
-    // final by the time its children are reached.
+    // Failure links and dense rows in one breadth-first pass: a state's failure state is
+    // shallower, so numbered lower and complete (link and row) by the time it is needed. A dense
+    // row is its failure state's row with the state's own edges written over it.
     this.fail = new Int32Array(n);
-    for (let st = 1; st < n; st++) {
-      for (let e = this.edgeStart[st] as number; e < (this.edgeStart[st + 1] as number); e++) {
-        const k = this.edgeClass[e] as number;
-        let f = this.fail[st] as number;
-        let g = go(f, k);
-        while (g < 0 && f !== 0) {
-          f = this.fail[f] as number;
-          g = go(f, k);
+    this.denseStates = Math.max(1, Math.min(n, Math.floor(denseCells / width)));
+    const dense = new Int32Array(this.denseStates * width);
+    this.dense = dense;
+    const { edgeStart, edgeClass, edgeTarget, fail } = this;
+    const denseStates = this.denseStates;
+    for (let st = 0; st < n; st++) {
+      if (st < denseStates) {
+        const row = st * width;
+        if (st > 0) {
+          const from = (fail[st] as number) * width;
+          dense.copyWithin(row, from, from + width);
         }
-        this.fail[this.edgeTarget[e] as number] = Math.max(g, 0);
+        for (let e = edgeStart[st] as number; e < (edgeStart[st + 1] as number); e++) {
+          const k = edgeClass[e] as number;
+          if (k < width) dense[row + k] = edgeTarget[e] as number;
+        }
+      }
+      if (st === 0) continue; // the root's children fail to the root
+      for (let e = edgeStart[st] as number; e < (edgeStart[st + 1] as number); e++) {
+        const k = edgeClass[e] as number;
+        let f = fail[st] as number;
+        let g = -1;
+        for (;;) {
+          if (k < width && f < denseStates) {
+            g = dense[f * width + k] as number;
+            break;
+          }
+          g = go(f, k);
+          if (g >= 0 || f === 0) break;
+          f = fail[f] as number;
+        }
+        fail[edgeTarget[e] as number] = Math.max(g, 0);
       }
     }
     // Outputs: a state's own needles, then its failure state's (already complete).
@@ -163,18 +186,8 @@ class Automaton {
         this.outStart[f + 1] as number,
       );
     }
-    // Dense rows for the shallowest states, failure transitions folded in.
-    this.denseStates = Math.max(1, Math.min(n, Math.floor(denseCells / width)));
-    this.dense = new Int32Array(this.denseStates * width);
-    for (let st = 0; st < this.denseStates; st++) {
-      const row = st * width;
-      const f = this.fail[st] as number;
-      for (let k = 1; k < width; k++) {
-        const t = go(st, k);
-        // The failure state is shallower, so already dense (its row is final, already encoded).
-        this.dense[row + k] = t >= 0 ? this.encode(t) : st === 0 ? 0 : (this.dense[f * width + k] as number);
-      }
-    }
+    // Dense entries carry whether needles end in the state they lead to (see `encode`).
+    for (let i = 0; i < dense.length; i++) dense[i] = this.encode(dense[i] as number);
   }
 
   /** A dense entry: the state, bitwise negated when needles end there (the scan checks the sign). */
