@@ -164,6 +164,8 @@ describe('hunt', () => {
     const rules = { rulePaths: [], builtin: true };
     const inline = await runHunt(evidence, { rules, workers: 0 });
     const threaded = await runHunt(evidence, { rules, workers: 2, chunksPerTask: 1 });
+    // Two workers: the second compiles the rule files the first read and handed over.
+    expect(threaded.summary.workers).toBe(2);
     expect(threaded.findings.map((f) => f.id)).toEqual(inline.findings.map((f) => f.id));
     expect(threaded.summary.rules.loaded).toBe(inline.summary.rules.loaded);
     expect(threaded.summary.events).toBe(inline.summary.events);

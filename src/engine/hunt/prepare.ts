@@ -18,7 +18,7 @@ import type { ResolveRule, SigmaCorrelation } from '../../sigma/correlate/index.
 import { suppressedRules } from '../../sigma/correlate/index.js';
 import type { LogsourceMap, LogsourceTarget } from '../../sigma/pipeline/index.js';
 import { checkApplicability, loadLogsourceMap, packageRoot } from '../../sigma/pipeline/index.js';
-import type { RefusedRule, SigmaRule } from '../../sigma/rule/index.js';
+import type { RefusedRule, RuleSet, SigmaRule } from '../../sigma/rule/index.js';
 import { loadRuleFiles, ruleFieldUsage, ruleKey } from '../../sigma/rule/index.js';
 
 /** Everything that decides which rules run; plain data so worker threads can rebuild it. */
@@ -257,17 +257,33 @@ function refusal(rule: SigmaRule, code: string, message: string): RefusedRule {
   };
 }
 
-/** Load, resolve, check and compile every rule. Never throws on a bad rule. */
-export async function prepareRules(cfg: HuntRuleConfig): Promise<PreparedRules> {
+/** The rule files and directories a configuration names (Fathom's pack first), and the pack's. */
+function rulePathsOf(cfg: HuntRuleConfig): { builtin: string | null; paths: string[] } {
+  const builtin = cfg.builtin ? builtinRulesDir() : null;
+  return { builtin, paths: [...(builtin ? [builtin] : []), ...cfg.rulePaths] };
+}
+
+/**
+ * Read and parse the rule files of a configuration: the part of preparing that is plain data, so
+ * one thread can do it for all (a `RuleSet` survives structured cloning and `v8.serialize`).
+ */
+export function loadHuntRules(cfg: HuntRuleConfig): Promise<RuleSet> {
+  return loadRuleFiles(rulePathsOf(cfg).paths, cfg.placeholders ? { placeholders: cfg.placeholders } : {});
+}
+
+/**
+ * Load (unless `loaded` holds the rule files as `loadHuntRules` read them), resolve, check and
+ * compile every rule. Never throws on a bad rule.
+ */
+export async function prepareRules(cfg: HuntRuleConfig, loaded?: RuleSet): Promise<PreparedRules> {
   const issues: Issue[] = [];
   const ls = loadLogsourceMap(cfg.logsourceFiles?.length ? { extraFiles: cfg.logsourceFiles } : {});
   if (!ls.ok) {
     throw new Error(`logsource mapping cannot load: ${ls.issues.map((i) => i.message).join('; ')}`);
   }
   const logsources = ls.value;
-  const builtin = cfg.builtin ? builtinRulesDir() : null;
-  const paths = [...(builtin ? [builtin] : []), ...cfg.rulePaths];
-  const set = await loadRuleFiles(paths, cfg.placeholders ? { placeholders: cfg.placeholders } : {});
+  const { builtin, paths } = rulePathsOf(cfg);
+  const set = loaded ?? (await loadHuntRules(cfg));
   issues.push(...set.issues.filter((i) => i.severity !== 'error'));
   const refused: RefusedRule[] = [...set.refused];
   const notApplicable: NotApplicable[] = [];

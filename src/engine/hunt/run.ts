@@ -24,7 +24,7 @@ import { ruleContext } from './context.js';
 import { compareFindings, correlationFinding } from './findings.js';
 import type { CorrelationInput } from './matcher.js';
 import type { HuntRuleConfig, PreparedRules } from './prepare.js';
-import type { HuntPartial, HuntTask } from './task.js';
+import type { HuntPartial, HuntPreparePartial, HuntTask } from './task.js';
 import { preparedFor, runHuntTask } from './task.js';
 
 /**
@@ -145,16 +145,25 @@ export async function runHunt(paths: string[], opts: HuntOptions): Promise<HuntR
   let prepared: PreparedRules | undefined;
   const issues: Issue[] = [];
   if (pool) {
-    // Every worker prepares its rules at once (in parallel); the first answer is the context.
+    // The first worker reads the rule files and hands them over; the others compile that copy
+    // (no second YAML parse) while the first compiles its own. Its answer is the context.
     let got: (RuleContext & { issues: Issue[] }) | undefined;
+    const others: Array<Promise<void>> = [];
     try {
-      await Promise.all(
-        Array.from({ length: pool.size }, () =>
-          pool.submit({ type: 'hunt-prepare', rules: opts.rules }, (d) => {
-            got ??= d as RuleContext & { issues: Issue[] };
-          }),
-        ),
-      );
+      await pool.submit({ type: 'hunt-prepare', rules: opts.rules, share: pool.size > 1 }, (d) => {
+        const part = d as HuntPreparePartial;
+        if ('shared' in part) {
+          for (let i = 1; i < pool.size; i++) {
+            const other = pool.submit(
+              { type: 'hunt-prepare', rules: opts.rules, loaded: part.shared },
+              () => {},
+            );
+            other.catch(() => {}); // awaited below; a failure must not go unhandled meanwhile
+            others.push(other);
+          }
+        } else got ??= part;
+      });
+      await Promise.all(others);
     } catch (e) {
       await pool.close();
       throw e;

@@ -4,9 +4,11 @@
  * prepared rules (built once per worker and cached), and yield findings, correlation inputs,
  * counts and issues in partials.
  */
+import { deserialize, serialize } from 'node:v8';
 import type { Issue } from '../../core/issue.js';
 import { eventTimeMs } from '../../model/event.js';
 import type { Finding } from '../../model/finding.js';
+import type { RuleSet } from '../../sigma/rule/index.js';
 import type { ReadTask } from '../read-task.js';
 import { addItemIssues, readTaskBatches } from '../read-task.js';
 import type { RuleContext } from './context.js';
@@ -14,7 +16,7 @@ import { ruleContext } from './context.js';
 import type { CorrelationInput } from './matcher.js';
 import { createEventMatcher } from './matcher.js';
 import type { HuntRuleConfig, PreparedRules } from './prepare.js';
-import { prepareRules } from './prepare.js';
+import { loadHuntRules, prepareRules } from './prepare.js';
 
 export interface HuntTask {
   type: 'hunt';
@@ -40,23 +42,38 @@ const EVENTS_PER_PARTIAL = 20_000;
 
 let cache: { key: string; prepared: Promise<PreparedRules> } | undefined;
 
-/** Prepared rules for a configuration, built once per thread. */
-export function preparedFor(cfg: HuntRuleConfig): Promise<PreparedRules> {
+/**
+ * Prepared rules for a configuration, built once per thread (from `loaded` when another thread
+ * already read the rule files).
+ */
+export function preparedFor(cfg: HuntRuleConfig, loaded?: RuleSet): Promise<PreparedRules> {
   const key = JSON.stringify(cfg);
-  if (!cache || cache.key !== key) cache = { key, prepared: prepareRules(cfg) };
+  if (!cache || cache.key !== key) cache = { key, prepared: prepareRules(cfg, loaded) };
   return cache.prepared;
 }
 
-/** Worker task: prepare the rules (cached for the scans that follow) and hand over their context. */
+/**
+ * Worker task: prepare the rules (cached for the scans that follow) and hand over their context.
+ * With `share`, the worker first hands over the rule files it read, `v8.serialize`d, so the other
+ * workers can compile them without reading and parsing the YAML again (`loaded`).
+ */
 export interface HuntPrepareTask {
   type: 'hunt-prepare';
   rules: HuntRuleConfig;
+  share?: boolean;
+  loaded?: Uint8Array;
 }
 
-export async function* runHuntPrepareTask(
-  task: HuntPrepareTask,
-): AsyncGenerator<RuleContext & { issues: Issue[] }> {
-  const p = await preparedFor(task.rules);
+/** What a prepare task hands over: the shared rule files (with `share`, first), then the context. */
+export type HuntPreparePartial = { shared: Uint8Array } | (RuleContext & { issues: Issue[] });
+
+export async function* runHuntPrepareTask(task: HuntPrepareTask): AsyncGenerator<HuntPreparePartial> {
+  let loaded = task.loaded ? (deserialize(task.loaded) as RuleSet) : undefined;
+  if (task.share && !loaded) {
+    loaded = await loadHuntRules(task.rules);
+    yield { shared: serialize(loaded) };
+  }
+  const p = await preparedFor(task.rules, loaded);
   yield { ...ruleContext(p, task.rules), issues: p.issues };
 }
 
