@@ -119,19 +119,10 @@ export function readTaskBytes(t: ReadTask, sizes: Map<string, number>): number {
 }
 
 /**
- * The events of a task, in order. Items that are not ok carry the issues of an unreadable
- * record, chunk or file. With `xml`, EVTX events carry their native XML (`EventWithXml`).
- */
-export async function* readTaskItems(
-  task: ReadTask,
-  opts: { xml?: boolean } = {},
-): AsyncGenerator<SourceItem> {
-  for await (const batch of readTaskBatches(task, opts)) yield* batch;
-}
-
-/**
- * `readTaskItems` in batches (an EVTX chunk's items, or a few hundred events of other formats):
- * pipelines loop over each batch synchronously, one asynchronous step per batch.
+ * The events of a task, in order, in batches (an EVTX chunk's items, or a few hundred events of
+ * other formats): pipelines loop over each batch synchronously, one asynchronous step per batch.
+ * Items that are not ok carry the issues of an unreadable record, chunk or file. With `xml`, EVTX
+ * events carry their native XML (`EventWithXml`).
  */
 export async function* readTaskBatches(
   task: ReadTask,

@@ -52,19 +52,26 @@ export async function openEvidence(path: string): Promise<EvidenceInput> {
     if (!st.isFile()) throw Object.assign(new Error(`not a regular file: ${path}`), { code: 'ENOTFILE' });
     size = st.size;
     magic = Buffer.allocUnsafe(size <= WHOLE_FILE_MAX ? Math.max(2, size) : OPEN_HEAD);
-    let got = 0;
-    // A read may return fewer bytes than asked: read on until the buffer is full or the file ends.
-    while (got < magic.length) {
-      const { bytesRead } = await fh.read(magic, got, magic.length - got, got);
-      if (bytesRead === 0) break;
-      got += bytesRead;
-    }
+    // A read may return fewer bytes than asked: read on until `end` or the end of the file.
+    const fill = async (from: number, end: number): Promise<number> => {
+      let got = from;
+      while (got < end) {
+        const { bytesRead } = await fh.read(magic, got, end - got, got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return got;
+    };
+    let got = await fill(0, Math.min(magic.length, OPEN_HEAD));
+    // The rest of a small plain file now (a gzip file is decompressed from disk instead).
+    const gzip = got >= 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+    if (!gzip && got === OPEN_HEAD) got = await fill(got, magic.length);
     magic = magic.subarray(0, got);
   } finally {
     await fh.close();
   }
   const compressed = magic.length >= 2 && magic[0] === 0x1f && magic[1] === 0x8b;
-  // The whole content is in hand when the file was small enough to read at once.
+  // The whole content is in hand when a plain file was small enough to read at once.
   const whole = !compressed && size <= WHOLE_FILE_MAX ? magic : null;
   const pending: Issue[] = [];
   const seen = new Set<string>();

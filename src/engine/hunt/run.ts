@@ -130,10 +130,8 @@ export async function runHunt(paths: string[], opts: HuntOptions): Promise<HuntR
     recover: opts.recover ?? false,
     ...(opts.chunksPerTask ? { chunksPerTask: opts.chunksPerTask } : {}),
   });
-  const workers = resolveWorkers(
-    opts.workers,
-    [...plan.sizes.values()].reduce((a, b) => a + b, 0),
-  );
+  const totalBytes = [...plan.sizes.values()].reduce((a, b) => a + b, 0);
+  const workers = resolveWorkers(opts.workers, totalBytes);
   const pool =
     workers > 0 && plan.tasks.length > 0
       ? new WorkerPool(Math.min(workers, plan.tasks.length), {
@@ -187,7 +185,6 @@ export async function runHunt(paths: string[], opts: HuntOptions): Promise<HuntR
     from: opts.from ?? null,
     to: opts.to ?? null,
   }));
-  const totalBytes = [...plan.sizes.values()].reduce((a, b) => a + b, 0);
   progress.start(totalBytes, 'hunt');
   const findings: Finding[] = [];
   const corrInputs: CorrelationInput[] = [];

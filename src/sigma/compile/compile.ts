@@ -312,11 +312,8 @@ function affixPreds(values: readonly ValueMatcher[]): ValuePred[] {
   for (const v of values) flat(v);
   const sets = new AffixSets();
   const others: ValueMatcher[] = [];
-  const probe = new AffixSets();
-  let simple = 0;
-  for (const v of leaves) if (probe.take(v)) simple++;
-  if (simple < AFFIX_SET_MIN) return values.map((v) => valuePred(v, false));
   for (const v of leaves) if (!sets.take(v)) others.push(v);
+  if (sets.size < AFFIX_SET_MIN) return values.map((v) => valuePred(v, false));
   return [sets.pred(), ...others.map((v) => valuePred(v, false))];
 }
 
