@@ -2,9 +2,12 @@
 // npm run bench:evtx — EVTX parsing throughput and memory, Fathom vs evtxexport (libevtx), in one run.
 //  1. The whole shared EVTX corpus: MB/s, records/s, peak RSS for Fathom on 1 thread and on all
 //     cores, and for evtxexport (Debian libevtx-utils), with the ratios.
-//  2. Peak RSS while dumping a 1 GiB EVTX file that this script builds (bench/.work/big.evtx).
+//  2. A 64 MiB dense file this script builds, Fathom on one thread vs evtxexport.
+//  3. A 1 GiB EVTX file this script builds: speed and peak RSS on the calling thread, one worker
+//     and all cores; the speed-up, beside the machine's own ceiling (the same one-thread dump in
+//     as many separate processes at once).
 // Env: FATHOM_CORPUS (default ../shared/corpus), BENCH_BIG_MIB (default 1024), BENCH_SKIP_BIG=1.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +23,29 @@ function fathom(files, threads, format = 'jsonl') {
   );
   if (r.status !== 0) throw new Error(`fathom run failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+/** `n` single-thread dumps of the same files at once, in separate processes: the machine's ceiling. */
+async function independent(files, n) {
+  const t0 = process.hrtime.bigint();
+  await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise((resolve, reject) => {
+          const c = spawn(
+            process.execPath,
+            [join(root, 'bench', 'measure-dump.mjs'), '--threads', '0', ...files],
+            {
+              stdio: 'ignore',
+            },
+          );
+          c.on('error', reject);
+          c.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`exit ${code}`))));
+        }),
+    ),
+  );
+  return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
 function hasTime() {
@@ -99,11 +125,28 @@ if (process.env.BENCH_SKIP_BIG !== '1') {
   const mib = Number(process.env.BENCH_BIG_MIB ?? 1024);
   const big = builtEvtx(mib);
   const size = statSync(big).size;
-  for (const t of [0, cores]) {
+  const runs = {};
+  for (const [label, t] of [
+    ['1 thread', 0],
+    ['1 worker', 1],
+    [`${cores} workers`, cores],
+  ]) {
     const r = fathom([big], t);
-    console.log(row(`fathom 1 GiB file, ${t || 1} thread${t > 1 ? 's' : ''}`, r, size));
+    runs[t] = r;
+    console.log(row(`fathom 1 GiB file, ${label}`, r, size));
     console.log(
       `  peak RSS ${r.maxRssMB.toFixed(0)} MB (target < 256 MB): ${r.maxRssMB < 256 ? 'PASS' : 'FAIL'}`,
     );
   }
+  // What this machine gives for this kind of work: the same single-thread dump in `cores`
+  // separate processes at once (nothing shared but the hardware).
+  const wall = await independent([big], cores);
+  const ceiling = (cores * runs[0].seconds) / wall;
+  const speedUp = runs[0].seconds / runs[cores].seconds;
+  console.log(
+    `speed-up ${cores} workers vs 1 thread: ${speedUp.toFixed(2)}x; vs 1 worker: ${(runs[1].seconds / runs[cores].seconds).toFixed(2)}x`,
+  );
+  console.log(
+    `machine ceiling: ${cores} independent 1-thread processes at once run ${ceiling.toFixed(2)}x one alone; fathom's ${cores} workers reach ${((100 * speedUp) / ceiling).toFixed(0)}% of it`,
+  );
 }

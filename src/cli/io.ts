@@ -22,7 +22,8 @@ export const EXIT = {
 } as const;
 
 export interface OutputSink {
-  write(text: string): Promise<void>;
+  /** Text, or text already encoded as UTF-8. */
+  write(chunk: string | Uint8Array): Promise<void>;
   close(): Promise<void>;
   /** True once the reader went away (e.g. `| head`): producers may stop early. */
   readonly closed: boolean;
@@ -40,10 +41,16 @@ export function openOutput(file: string | undefined): OutputSink {
     get closed() {
       return closed;
     },
-    async write(text: string) {
+    async write(chunk: string | Uint8Array) {
       if (failure) throw failure;
-      if (closed || !text) return;
-      if (!stream.write(text)) {
+      if (closed || chunk.length === 0) return;
+      if (typeof chunk !== 'string') {
+        // Bytes are handed back for reuse once this settles: wait until they are written.
+        await new Promise<void>((resolve) => stream.write(chunk, () => resolve()));
+        if (failure) throw failure;
+        return;
+      }
+      if (!stream.write(chunk)) {
         await new Promise<void>((resolve) => {
           const done = () => {
             stream.off('drain', done);

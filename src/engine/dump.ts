@@ -53,13 +53,15 @@ export interface DumpSummary {
 }
 
 /**
- * Dump the evidence, calling `write` with rendered text in order. Returns the summary; never
- * throws on bad evidence (a task that fails outright becomes an issue naming its file).
+ * Dump the evidence, calling `write` with the rendered output in order: text from the calling
+ * thread, UTF-8 bytes from worker threads. Bytes are reused once `write`'s promise settles, so
+ * `write` must have finished with them by then. Returns the summary; never throws on bad
+ * evidence (a task that fails outright becomes an issue naming its file).
  */
 export async function runDump(
   paths: string[],
   opts: DumpOptions,
-  write: (text: string) => void | Promise<void>,
+  write: (chunk: string | Uint8Array) => void | Promise<void>,
 ): Promise<DumpSummary> {
   const progress = opts.progress ?? nullProgress;
   const plan = await planReadTasks(paths, {
@@ -70,7 +72,9 @@ export async function runDump(
   const { sizes, issues } = plan;
   const totalBytes = [...sizes.values()].reduce((a, b) => a + b, 0);
   const workers = resolveWorkers(opts.workers, totalBytes);
-  const tasks: DumpTask[] = plan.tasks.map((read) => ({ type: 'dump', read, format: opts.format }));
+  // Workers hand on UTF-8 bytes (moved, not copied, and written as they are).
+  const encode = workers > 0;
+  const tasks: DumpTask[] = plan.tasks.map((read) => ({ type: 'dump', read, format: opts.format, encode }));
   const files = new Map<string, DumpFileSummary>();
   for (const [path, bytes] of sizes) files.set(path, { path, bytes, records: 0, errors: 0 });
   progress.start(totalBytes, 'dump');
@@ -93,9 +97,13 @@ export async function runDump(
           if (p.kind && !f.kind) f.kind = p.kind;
         }
         for (const i of p.issues) issues.push(i);
-        if (p.text) await write(p.text);
+        if (p.bytes) {
+          if (p.bytes.byteLength) await write(p.bytes);
+          pool?.recycle('dump', p.bytes.buffer as ArrayBuffer);
+        } else if (p.text) await write(p.text);
       },
-      sizeOf: (p) => p.text.length,
+      // Memory held, so a worker's buffer counts whole.
+      sizeOf: (p) => p.bytes?.buffer.byteLength ?? p.text.length,
       onError: (error, task) => {
         issues.push(issue('task-failed', `reading failed: ${error.message}`, { file: task.read.path }));
       },

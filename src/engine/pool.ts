@@ -94,6 +94,7 @@ export class WorkerPool {
   private readonly queue: Array<{ id: number; task: PoolTask; run: Running }> = [];
   private readonly running = new Map<number, Running>();
   private nextId = 1;
+  private nextRecycle = 0;
   private closed = false;
 
   constructor(
@@ -117,6 +118,16 @@ export class WorkerPool {
       this.queue.push({ id, task, run: { onPartial, resolve, reject } });
       this.pump();
     });
+  }
+
+  /**
+   * Hand a buffer a worker transferred back to the workers for reuse (round robin; the worker's
+   * task module decides whether to keep it).
+   */
+  recycle(type: string, buffer: ArrayBuffer): void {
+    if (this.closed || this.slots.length === 0) return;
+    const slot = this.slots[this.nextRecycle++ % this.slots.length] as Slot;
+    slot.worker.postMessage({ kind: 'recycle', type, buffer }, [buffer]);
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,9 @@
  * parallel). Planning walks the evidence; reading yields events and issues, never throws on
  * bad evidence.
  */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { isMainThread } from 'node:worker_threads';
 import type { Issue } from '../core/issue.js';
 import { issue } from '../core/issue.js';
 import { err, ok } from '../core/result.js';
@@ -118,6 +120,64 @@ export function readTaskBytes(t: ReadTask, sizes: Map<string, number>): number {
   return t.chunkCount * EVTX_CHUNK_SIZE + (t.firstChunk === 0 ? EVTX_HEADER_SIZE : 0);
 }
 
+type RangeTask = Extract<ReadTask, { kind: 'evtx-range' }>;
+
+/** A range task's bytes: the file header, the file size and the task's chunks. */
+interface RangeBytes {
+  head: Uint8Array;
+  size: number;
+  range: Uint8Array;
+  have: number;
+}
+
+async function loadRange(task: RangeTask): Promise<RangeBytes> {
+  const fh = await open(task.path, 'r');
+  try {
+    const head = new Uint8Array(EVTX_HEADER_SIZE);
+    const got = await fh.read(head, 0, EVTX_HEADER_SIZE, 0);
+    const size = (await fh.stat()).size;
+    // The task's chunks are read in one go (a range is a few MiB at most), then parsed in turn.
+    const want = task.chunkCount * EVTX_CHUNK_SIZE;
+    const range = new Uint8Array(want);
+    const rangeStart = EVTX_HEADER_SIZE + task.firstChunk * EVTX_CHUNK_SIZE;
+    let have = 0;
+    while (have < want) {
+      const { bytesRead } = await fh.read(range, have, want - have, rangeStart + have);
+      if (bytesRead === 0) break;
+      have += bytesRead;
+    }
+    return { head: head.subarray(0, got.bytesRead), size, range, have };
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * The same, blocking: on a worker thread a blocking read costs only that worker's time, while
+ * each asynchronous call waits for a libuv pool thread to be scheduled on a core the workers
+ * keep busy (measured: ~7 % of a dump worker's time idle on the 1 GiB file).
+ */
+function loadRangeSync(task: RangeTask): RangeBytes {
+  const fd = openSync(task.path, 'r');
+  try {
+    const head = new Uint8Array(EVTX_HEADER_SIZE);
+    const got = readSync(fd, head, 0, EVTX_HEADER_SIZE, 0);
+    const size = fstatSync(fd).size;
+    const want = task.chunkCount * EVTX_CHUNK_SIZE;
+    const range = new Uint8Array(want);
+    const rangeStart = EVTX_HEADER_SIZE + task.firstChunk * EVTX_CHUNK_SIZE;
+    let have = 0;
+    while (have < want) {
+      const bytesRead = readSync(fd, range, have, want - have, rangeStart + have);
+      if (bytesRead === 0) break;
+      have += bytesRead;
+    }
+    return { head: head.subarray(0, got), size, range, have };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * The events of a task, in order, in batches (an EVTX chunk's items, or a few hundred events of
  * other formats): pipelines loop over each batch synchronously, one asynchronous step per batch.
@@ -132,63 +192,48 @@ export async function* readTaskBatches(
     yield* readEvidenceBatches(task.path, { recover: task.recover, ...(opts.xml ? { xml: true } : {}) });
     return;
   }
-  let fh: Awaited<ReturnType<typeof open>>;
+  let bytes: RangeBytes;
   try {
-    fh = await open(task.path, 'r');
+    bytes = isMainThread ? await loadRange(task) : loadRangeSync(task);
   } catch (e) {
-    yield [err(issue('unreadable', `cannot open: ${(e as Error).message}`, { file: task.path }))];
+    yield [err(issue('unreadable', `cannot read: ${(e as Error).message}`, { file: task.path }))];
     return;
   }
-  try {
-    // The file header's integrity flags travel with every record; its issues are reported once,
-    // by the task holding the first chunk.
-    const head = new Uint8Array(EVTX_HEADER_SIZE);
-    const got = await fh.read(head, 0, EVTX_HEADER_SIZE, 0);
-    const header = readHeaderBlock(head.subarray(0, got.bytesRead), task.path);
-    const first: SourceItem[] = [];
-    if (task.firstChunk === 0) for (const i of header.issues) first.push(err(i));
-    // The task holding the last chunk says whether the file is shorter than its header claims.
-    const size = (await fh.stat()).size;
-    const lastTask = EVTX_HEADER_SIZE + (task.firstChunk + task.chunkCount) * EVTX_CHUNK_SIZE >= size;
-    if (lastTask && header.header) {
-      const truncated = fileTruncation(header.header, size, task.path);
-      if (truncated) first.push(err(truncated));
-    }
-    if (first.length) yield first;
-    // The task's chunks are read in one go (a range is a few MiB at most), then parsed in turn.
-    const want = task.chunkCount * EVTX_CHUNK_SIZE;
-    const range = new Uint8Array(want);
-    const rangeStart = EVTX_HEADER_SIZE + task.firstChunk * EVTX_CHUNK_SIZE;
-    let have = 0;
-    while (have < want) {
-      const { bytesRead } = await fh.read(range, have, want - have, rangeStart + have);
-      if (bytesRead === 0) break;
-      have += bytesRead;
-    }
-    for (let i = 0; i * EVTX_CHUNK_SIZE < have; i++) {
-      const fileOffset = rangeStart + i * EVTX_CHUNK_SIZE;
-      const chunk = range.subarray(i * EVTX_CHUNK_SIZE, Math.min(have, (i + 1) * EVTX_CHUNK_SIZE));
-      const res = parseChunk(chunk, {
-        file: task.path,
-        chunkIndex: task.firstChunk + i,
-        fileOffset,
-        recover: task.recover,
-        extraFlags: header.flags,
-      });
-      const out: SourceItem[] = [];
-      for (const problem of res.issues) out.push(err(problem));
-      for (const item of res.items) {
-        if (!item.ok) {
-          out.push(item);
-          continue;
-        }
-        const ev: EventWithXml = recordToEvent(item.value, task.path);
-        if (opts.xml) ev.xml = renderRecordXml(item.value);
-        out.push(ok(ev));
+  const { head, size, range, have } = bytes;
+  // The file header's integrity flags travel with every record; its issues are reported once,
+  // by the task holding the first chunk.
+  const header = readHeaderBlock(head, task.path);
+  const first: SourceItem[] = [];
+  if (task.firstChunk === 0) for (const i of header.issues) first.push(err(i));
+  // The task holding the last chunk says whether the file is shorter than its header claims.
+  const lastTask = EVTX_HEADER_SIZE + (task.firstChunk + task.chunkCount) * EVTX_CHUNK_SIZE >= size;
+  if (lastTask && header.header) {
+    const truncated = fileTruncation(header.header, size, task.path);
+    if (truncated) first.push(err(truncated));
+  }
+  if (first.length) yield first;
+  const rangeStart = EVTX_HEADER_SIZE + task.firstChunk * EVTX_CHUNK_SIZE;
+  for (let i = 0; i * EVTX_CHUNK_SIZE < have; i++) {
+    const fileOffset = rangeStart + i * EVTX_CHUNK_SIZE;
+    const chunk = range.subarray(i * EVTX_CHUNK_SIZE, Math.min(have, (i + 1) * EVTX_CHUNK_SIZE));
+    const res = parseChunk(chunk, {
+      file: task.path,
+      chunkIndex: task.firstChunk + i,
+      fileOffset,
+      recover: task.recover,
+      extraFlags: header.flags,
+    });
+    const out: SourceItem[] = [];
+    for (const problem of res.issues) out.push(err(problem));
+    for (const item of res.items) {
+      if (!item.ok) {
+        out.push(item);
+        continue;
       }
-      if (out.length) yield out;
+      const ev: EventWithXml = recordToEvent(item.value, task.path);
+      if (opts.xml) ev.xml = renderRecordXml(item.value);
+      out.push(ok(ev));
     }
-  } finally {
-    await fh.close();
+    if (out.length) yield out;
   }
 }

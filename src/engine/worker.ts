@@ -6,8 +6,8 @@
  * import side effects).
  */
 import { parentPort } from 'node:worker_threads';
-import type { DumpTask } from './dump-task.js';
-import { runDumpTask } from './dump-task.js';
+import type { DumpPartial, DumpTask } from './dump-task.js';
+import { dumpTransfer, recycleDumpBuffer, runDumpTask } from './dump-task.js';
 import type { HuntPrepareTask, HuntTask } from './hunt/task.js';
 import { runHuntPrepareTask, runHuntTask } from './hunt/task.js';
 
@@ -17,6 +17,16 @@ const RUNNERS: Record<string, TaskRunner> = {
   dump: runDumpTask as (t: DumpTask) => AsyncIterable<unknown>,
   hunt: ((t: HuntTask) => runHuntTask(t)) as (t: HuntTask) => AsyncIterable<unknown>,
   'hunt-prepare': runHuntPrepareTask as (t: HuntPrepareTask) => AsyncIterable<unknown>,
+};
+
+/** Buffers a task kind's partials hand over (transferred, not copied). */
+const TRANSFERS: Record<string, (partial: never) => ArrayBuffer[]> = {
+  dump: dumpTransfer as (p: DumpPartial) => ArrayBuffer[],
+};
+
+/** Where buffers the main thread hands back (`WorkerPool.recycle`) go, by task kind. */
+const RECYCLERS: Record<string, (buffer: ArrayBuffer) => void> = {
+  dump: recycleDumpBuffer,
 };
 
 const credits = new Map<number, () => void>();
@@ -30,13 +40,14 @@ async function runTask(id: number, task: { type: string }): Promise<void> {
     port.postMessage({ kind: 'failed', id, message: `unknown task type ${task.type}` });
     return;
   }
+  const transfer = TRANSFERS[task.type];
   try {
     let credit: Promise<void> | null = null;
     for await (const data of runner(task as never)) {
       if (credit !== null) await credit;
       if (cancelled.has(id)) break;
       credit = new Promise<void>((r) => credits.set(id, r));
-      port.postMessage({ kind: 'partial', id, data });
+      port.postMessage({ kind: 'partial', id, data }, transfer ? transfer(data as never) : []);
     }
     if (credit !== null) await credit;
     port.postMessage({ kind: 'done', id });
@@ -52,8 +63,11 @@ async function runTask(id: number, task: { type: string }): Promise<void> {
 /** Tasks run one after another, in the order the pool sent them. */
 let queue: Promise<void> = Promise.resolve();
 
-parentPort?.on('message', (msg: { kind: string; id: number; task?: { type: string } }) => {
-  if (msg.kind === 'task' && msg.task) {
+type ToWorker = { kind: string; id: number; task?: { type: string }; type?: string; buffer?: ArrayBuffer };
+
+parentPort?.on('message', (msg: ToWorker) => {
+  if (msg.kind === 'recycle' && msg.type && msg.buffer) RECYCLERS[msg.type]?.(msg.buffer);
+  else if (msg.kind === 'task' && msg.task) {
     const task = msg.task;
     queue = queue.then(() => runTask(msg.id, task));
   } else if (msg.kind === 'credit') credits.get(msg.id)?.();

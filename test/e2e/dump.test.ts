@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -90,6 +90,23 @@ describe('fathom dump', () => {
     expect(two.exitCode).toBe(0);
     expect(two.stdout).toBe(one.stdout);
     expect(one.stdout.trim().split('\n')).toHaveLength(40);
+  });
+
+  it('writes the same UTF-8 to a file from worker threads as from one thread', async () => {
+    // Workers hand on encoded bytes, which the CLI writes as they are (multi-byte characters
+    // included); buffer reuse itself is tested in test/engine/dump-ranges.test.ts.
+    const wide = join(dir, 'wide.evtx');
+    const evs = events(400).map((e, i) => ({
+      ...e,
+      data: { ...e.data, CommandLine: `cmd /c echo ${'données-数据-😀 '.repeat(40)}${i}` },
+    }));
+    writeFileSync(wide, buildEvtx(evs, { chunkCapacity: 20 }));
+    const one = await runCli(['dump', wide, '-t', '0']);
+    const out = join(dir, 'wide.jsonl');
+    const two = await runCli(['dump', wide, '-t', '2', '-o', out]);
+    expect(two.exitCode).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(one.stdout);
+    expect(one.stdout).toContain('数据-😀');
   });
 
   it('explains usage errors with exit code 2', async () => {

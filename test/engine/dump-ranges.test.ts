@@ -26,7 +26,9 @@ async function dump(
 ): Promise<{ text: string; records: number; errors: number }> {
   let text = '';
   const s = await runDump([file], { format: 'jsonl', workers, chunksPerTask: 2 }, (t) => {
-    text += t;
+    // The calling thread hands on text, workers UTF-8 bytes.
+    expect(typeof t === 'string').toBe(workers === 0);
+    text += typeof t === 'string' ? t : Buffer.from(t).toString('utf8');
   });
   return { text, records: s.records, errors: s.errors };
 }
@@ -46,6 +48,26 @@ describe('dump over chunk ranges on worker threads', () => {
       .split('\n')
       .map((l) => (JSON.parse(l) as { recordId: number }).recordId);
     expect(ids).toEqual(Array.from({ length: 60 }, (_, i) => 1000 + i));
+  });
+
+  it('reuses a worker buffer only after write has settled', async () => {
+    // One chunk per task: many partials, whose buffers go back to the workers after each write.
+    // A buffer handed back too early is detached (or overwritten) while write still reads it.
+    const file = join(dir, 'reuse.evtx');
+    writeFileSync(file, buildEvtxDetailed(events(120), { chunkCapacity: 5 }).bytes);
+    const inline = await dump(file, 0);
+    let text = '';
+    let bytesSeen = 0;
+    const s = await runDump([file], { format: 'jsonl', workers: 2, chunksPerTask: 1 }, async (t) => {
+      expect(t).toBeInstanceOf(Uint8Array);
+      const bytes = t as Uint8Array;
+      await new Promise((r) => setTimeout(r, 2));
+      bytesSeen += bytes.byteLength;
+      text += Buffer.from(bytes).toString('utf8');
+    });
+    expect(s.records).toBe(120);
+    expect(bytesSeen).toBe(Buffer.byteLength(inline.text));
+    expect(text).toBe(inline.text);
   });
 
   it('counts a bad chunk in a range as errors and keeps the other ranges', async () => {
