@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { testEvent } from '../../../test/utils/events.js';
 import { prng } from '../../../test/utils/evtx-defects.js';
 import { plainView } from '../view.js';
+import type { FieldText } from './memo.js';
 import { FieldNeedles, NeedleIndex } from './needles.js';
 
 function naive(needles: readonly string[], texts: readonly string[]): number[] {
@@ -66,6 +67,70 @@ describe('FieldNeedles', () => {
     expect(f.scannedFor(1)).toBe(false);
     f.scan(['xxabcxx'], 2);
     expect(f.has(id, 2)).toBe(true);
+  });
+});
+
+describe('FieldNeedles.scanField (case-insensitive, cached)', () => {
+  const fieldOf = (texts: string[]): FieldText => ({ raw: texts, texts, lowers: null });
+
+  it('reads text as its lower case: ASCII folded in place, other text lower-cased first', () => {
+    const next = prng(7);
+    // Upper and lower case, a Kelvin sign (lower-cases to ASCII k), a dotted capital I (lower-cases
+    // to two characters) and a final-sigma context, around needles that meet them.
+    const alphabet = [
+      'a',
+      'B',
+      'k',
+      'K',
+      '\u212a',
+      'i',
+      '\u0130',
+      '\u03a3',
+      '\u03c3',
+      '\u03c2',
+      ' ',
+      '.',
+      'é',
+      'É',
+    ];
+    const pick = () => alphabet[Math.floor(next() * alphabet.length)] as string;
+    const word = (n: number) => Array.from({ length: n }, pick).join('');
+    const f = new FieldNeedles();
+    const needles = new Set<string>(['k', 'ki', 'i\u0307', '\u03c3 ', '\u03c2', 'é.', 'ab']);
+    for (let i = 0; i < 300; i++) needles.add(word(1 + Math.floor(next() * 4)).toLowerCase());
+    for (const n of needles) f.add(n);
+    const seen: string[] = [];
+    for (let gen = 1; gen <= 400; gen++) {
+      // Lengths below, inside and above the cached range; a fifth of the texts repeat earlier ones.
+      const texts = Array.from({ length: 1 + Math.floor(next() * 3) }, () =>
+        seen.length && next() < 0.2
+          ? (seen[Math.floor(next() * seen.length)] as string)
+          : word([3, 30, 200, 1100][Math.floor(next() * 4)] as number),
+      );
+      seen.push(...texts);
+      f.scanField(fieldOf(texts), gen);
+      const want = naive(
+        f.needles,
+        texts.map((t) => t.toLowerCase()),
+      );
+      expect(found(f)).toEqual(want);
+    }
+  });
+
+  it('gives a repeated text the same needles, and forgets them when needles are added', () => {
+    const f = new FieldNeedles();
+    f.add('\\cmd.exe');
+    const text = 'C:\\Windows\\System32\\CMD.EXE /c whoami /all';
+    f.scanField(fieldOf([text]), 1);
+    f.scanField(fieldOf([text]), 2);
+    expect(found(f).map((i) => f.needles[i])).toEqual(['\\cmd.exe']);
+    const id = f.add('whoami');
+    f.scanField(fieldOf([text]), 3);
+    expect(f.has(id, 3)).toBe(true);
+  });
+
+  it('refuses a needle with ASCII upper case (it could never be found)', () => {
+    expect(() => new FieldNeedles().add('CMD')).toThrow(/lower-case/);
   });
 });
 

@@ -12,7 +12,8 @@
  * failure links. Memory is bounded per field by `DENSE_CELLS`.
  */
 import type { EventView } from '../view.js';
-import { allTexts, fieldText, lowers, memoGeneration } from './memo.js';
+import type { FieldText } from './memo.js';
+import { allTexts, fieldText, memoGeneration } from './memo.js';
 
 /** Upper bound on dense-row cells (Int32) per field: 1 MiB. */
 const DENSE_CELLS = 1 << 18;
@@ -45,6 +46,9 @@ class Automaton {
         if (c < 128 && this.ascii[c] === 0) this.ascii[c] = width++;
       }
     this.denseWidth = width;
+    // ASCII upper case reads as lower case (needles are lower-case): ASCII text is scanned as it
+    // is, without a lower-cased copy.
+    for (let c = 65; c <= 90; c++) this.ascii[c] = this.ascii[c + 32] as number;
     let next = width;
     for (const n of needles)
       for (let i = 0; i < n.length; i++) {
@@ -225,6 +229,13 @@ class Automaton {
   }
 }
 
+/** Texts shorter or longer than these are scanned every time, never cached. */
+const CACHE_TEXT_MIN = 24;
+const CACHE_TEXT_MAX = 1024;
+/** Characters of cached texts per field before the cache starts over (bounds its memory). */
+const CACHE_CHARS_MAX = 1 << 18;
+const NONE = new Int32Array(0);
+
 export class FieldNeedles {
   /** @param denseCells bound on the dense rows (tests lower it to exercise the sparse states). */
   constructor(private readonly denseCells = DENSE_CELLS) {}
@@ -236,8 +247,21 @@ export class FieldNeedles {
   /** Ids found by the last scan (the first `foundCount` entries). */
   found = new Int32Array(16);
   foundCount = 0;
+  /** Distinct ids found in one text (`scanText`), deduplicated with `textStamp`/`textGen`. */
+  private textIds = new Int32Array(16);
+  private textCount = 0;
+  private textStamp = new Int32Array(0);
+  private textGen = 0;
+  /**
+   * The ids found in a raw text, by text. Field values recur heavily in event logs (the same
+   * images, users, command lines, directories), so most texts are looked up, not scanned.
+   */
+  private readonly cache = new Map<string, Int32Array>();
+  private cachedChars = 0;
 
+  /** Register a lower-case needle (ASCII upper case in it could never be found). */
   add(needle: string): number {
+    if (/[A-Z]/.test(needle)) throw new Error(`needle must be lower-case: ${JSON.stringify(needle)}`);
     let id = this.ids.get(needle);
     if (id === undefined) {
       id = this.needles.length;
@@ -259,59 +283,135 @@ export class FieldNeedles {
     const stamp = new Int32Array(n).fill(-1);
     stamp.set(this.stamp.subarray(0, Math.min(this.stamp.length, n)));
     this.stamp = stamp;
+    this.textStamp = new Int32Array(n);
+    this.textGen = 0;
     this.automaton = a;
     this.scannedGen = -1;
+    this.cache.clear();
+    this.cachedChars = 0;
     return a;
   }
 
-  /** Scan the field's texts for the current event (once per event generation). */
+  /** Scan texts for the current event (once per event generation). */
   scan(texts: readonly string[], gen: number): void {
     if (this.scannedGen === gen) return;
     const a = this.automaton ?? this.build();
     this.scannedGen = gen;
     this.foundCount = 0;
-    const { ascii, dense, denseWidth: w, denseStates, outStart } = a;
     for (let t = 0; t < texts.length; t++) {
-      const s = texts[t] as string;
-      const len = s.length;
-      let st = 0;
-      for (let i = 0; i < len; i++) {
-        const c = s.charCodeAt(i);
-        if (c < 128 && st < denseStates) {
-          // ASCII in a dense state: one read; a negative entry says needles end in that state
-          // (class 0, a character no needle has, leads back to the root).
-          const v = dense[st * w + (ascii[c] as number)] as number;
-          if (v >= 0) {
-            st = v;
-            continue;
-          }
-          st = ~v;
-        } else {
-          st = a.step(st, c < 128 ? (ascii[c] as number) : a.classOf(c));
-          if (outStart[st] === outStart[st + 1]) continue;
+      this.scanRaw(a, texts[t] as string);
+      this.merge(this.textIds, this.textCount, gen);
+    }
+  }
+
+  /**
+   * Scan a field's texts for the current event (once per event generation), case-insensitively.
+   * Long texts are looked up in a cache of recent texts first: hashing a text costs far less than
+   * scanning it, and field values recur heavily in event logs (images, command lines, paths).
+   */
+  scanField(f: FieldText, gen: number): void {
+    if (this.scannedGen === gen) return;
+    const a = this.automaton ?? this.build();
+    this.scannedGen = gen;
+    this.foundCount = 0;
+    const texts = f.texts;
+    for (let t = 0; t < texts.length; t++) {
+      const raw = texts[t] as string;
+      if (raw.length < CACHE_TEXT_MIN || raw.length > CACHE_TEXT_MAX) {
+        this.scanRaw(a, raw);
+        this.merge(this.textIds, this.textCount, gen);
+        continue;
+      }
+      let ids = this.cache.get(raw);
+      if (ids === undefined) {
+        this.scanRaw(a, raw);
+        ids = this.textCount === 0 ? NONE : this.textIds.slice(0, this.textCount);
+        if (this.cachedChars + raw.length > CACHE_CHARS_MAX) {
+          this.cache.clear();
+          this.cachedChars = 0;
         }
-        this.report(a, st, gen);
+        this.cache.set(raw, ids);
+        this.cachedChars += raw.length + 16;
+      }
+      if (ids.length) this.merge(ids, ids.length, gen);
+    }
+  }
+
+  /**
+   * The distinct needles of `s` read case-insensitively (as in `s.toLowerCase()`) into
+   * `textIds[0 .. textCount)`. ASCII text is scanned as it is; text with other characters is
+   * lower-cased first, since their lower case can differ in length or depend on context.
+   */
+  private scanRaw(a: Automaton, s: string): void {
+    if (!this.scanText(a, s, true)) this.scanText(a, s.toLowerCase(), false);
+  }
+
+  /**
+   * Scan one text into `textIds`. With `asciiOnly`, stop (returning false) at the first character
+   * outside ASCII.
+   */
+  private scanText(a: Automaton, s: string, asciiOnly: boolean): boolean {
+    this.textCount = 0;
+    if (++this.textGen === 0x7fffffff) {
+      this.textStamp.fill(0);
+      this.textGen = 1;
+    }
+    const { ascii, dense, denseWidth: w, denseStates, outStart } = a;
+    const len = s.length;
+    let st = 0;
+    for (let i = 0; i < len; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 128 && st < denseStates) {
+        // ASCII in a dense state: one read; a negative entry says needles end in that state
+        // (class 0, a character no needle has, leads back to the root).
+        const v = dense[st * w + (ascii[c] as number)] as number;
+        if (v >= 0) {
+          st = v;
+          continue;
+        }
+        st = ~v;
+      } else {
+        if (c >= 128 && asciiOnly) return false;
+        st = a.step(st, c < 128 ? (ascii[c] as number) : a.classOf(c));
+        if (outStart[st] === outStart[st + 1]) continue;
+      }
+      this.report(a, st);
+    }
+    return true;
+  }
+
+  private report(a: Automaton, st: number): void {
+    const { outStart, outIds } = a;
+    const stamp = this.textStamp;
+    const g = this.textGen;
+    for (let j = outStart[st] as number; j < (outStart[st + 1] as number); j++) {
+      const id = outIds[j] as number;
+      if (stamp[id] !== g) {
+        stamp[id] = g;
+        if (this.textCount === this.textIds.length) {
+          const bigger = new Int32Array(this.textIds.length * 2);
+          bigger.set(this.textIds);
+          this.textIds = bigger;
+        }
+        this.textIds[this.textCount++] = id;
       }
     }
   }
 
-  private report(a: Automaton, st: number, gen: number): void {
-    const { outStart, outIds } = a;
+  /** Add ids to the event's found list (each once per generation). */
+  private merge(ids: Int32Array, count: number, gen: number): void {
     const stamp = this.stamp;
-    for (let j = outStart[st] as number; j < (outStart[st + 1] as number); j++) {
-      const id = outIds[j] as number;
-      if (stamp[id] !== gen) this.mark(id, gen);
+    for (let k = 0; k < count; k++) {
+      const id = ids[k] as number;
+      if (stamp[id] === gen) continue;
+      stamp[id] = gen;
+      if (this.foundCount === this.found.length) {
+        const bigger = new Int32Array(this.found.length * 2);
+        bigger.set(this.found);
+        this.found = bigger;
+      }
+      this.found[this.foundCount++] = id;
     }
-  }
-
-  private mark(id: number, gen: number): void {
-    this.stamp[id] = gen;
-    if (this.foundCount === this.found.length) {
-      const bigger = new Int32Array(this.found.length * 2);
-      bigger.set(this.found);
-      this.found = bigger;
-    }
-    this.found[this.foundCount++] = id;
   }
 
   scannedFor(gen: number): boolean {
@@ -356,7 +456,7 @@ export class NeedleIndex {
     const f = set.table;
     const gen = memoGeneration(view);
     if (!f.scannedFor(gen))
-      f.scan(lowers(set.field === null ? allTexts(view) : fieldText(view, set.field)), gen);
+      f.scanField(set.field === null ? allTexts(view) : fieldText(view, set.field), gen);
     const ids = set.ids;
     if (ids.length >= MEMBER_SET_MIN && f.foundCount < ids.length) {
       // Few needles found, many in the set: look the found ones up.
@@ -373,7 +473,7 @@ export class NeedleIndex {
   ensureScanned(view: EventView, set: NeedleSet): number {
     const gen = memoGeneration(view);
     if (!set.table.scannedFor(gen)) {
-      set.table.scan(lowers(set.field === null ? allTexts(view) : fieldText(view, set.field)), gen);
+      set.table.scanField(set.field === null ? allTexts(view) : fieldText(view, set.field), gen);
     }
     return gen;
   }

@@ -54,6 +54,13 @@ export interface Plan {
   readonly substs: number[];
   /** EventData: no two ops write the same field name. */
   readonly uniqueNames?: boolean;
+  /**
+   * EventData with unique names: an object holding every field name in op order, in V8's fast
+   * mode. Events copy it (`{ ...shape }`) and overwrite the values, so their `fields` share one
+   * hidden class; built by adding keys one by one they turn into dictionaries past a dozen keys,
+   * which are several times slower to enumerate (keyword searches), look up and serialise.
+   */
+  readonly shape?: Readonly<Record<string, string>>;
 }
 
 /** System elements whose text is a header field (shared with the generic walk in to-event.ts). */
@@ -170,12 +177,17 @@ export function planApplies(plan: Plan, scope: Scope): boolean {
 
 /** The op's rendered value, or undefined when its element or attribute is dropped. */
 export function opValue(op: FieldOp, scope: Scope): string | undefined {
-  if (op.elDrop >= 0 && typeAt(scope, op.elDrop) === VT_NULL) return undefined;
+  return opDropped(op, scope) ? undefined : textOf(op.nodes, scope);
+}
+
+/** True when the op's element or attribute is dropped in this scope (`opValue` is undefined). */
+export function opDropped(op: FieldOp, scope: Scope): boolean {
+  if (op.elDrop >= 0 && typeAt(scope, op.elDrop) === VT_NULL) return true;
   if (op.attrDrop >= 0) {
-    if (typeAt(scope, op.attrDrop) === VT_NULL) return undefined;
-    if (scope === null || scope.sizes[op.attrDrop] === 0) return undefined;
+    if (typeAt(scope, op.attrDrop) === VT_NULL) return true;
+    if (scope === null || scope.sizes[op.attrDrop] === 0) return true;
   }
-  return textOf(op.nodes, scope);
+  return false;
 }
 
 function typeAt(scope: Scope, i: number): number {
@@ -224,6 +236,12 @@ export function eventDataPlan(ed: ElementNode): Plan | null {
       names.add(op.name);
     }
     plan = { ops, substs, uniqueNames: unique };
+    if (unique && names.size > 0 && !names.has('__proto__')) {
+      // JSON.parse builds objects through hidden-class transitions, whatever the key count.
+      const skeleton: Record<string, string> = {};
+      for (const n of names) skeleton[n] = '';
+      plan = { ...plan, shape: JSON.parse(JSON.stringify(skeleton)) as Record<string, string> };
+    }
   }
   return remember(ed, DATA_MEMO, plan);
 }

@@ -39,6 +39,8 @@ import {
   F_TIME,
   F_USER,
   F_VERSION,
+  type FieldOp,
+  opDropped,
   opValue,
   planApplies,
   SYSTEM_ATTR_FIELDS,
@@ -197,11 +199,32 @@ function flatten(ev: Event, el: ElementNode, scope: Scope, item: string | undefi
   forEachElement(el.children, scope, (c, sc, it) => flatten(ev, c, sc, it, depth + 1));
 }
 
+/**
+ * Fill `fields` from a copy of the plan's shape when every named op has a value (the usual case);
+ * false, with the event unchanged, when one is dropped (its key must then be absent).
+ */
+function shapedData(
+  ev: Event,
+  shape: Readonly<Record<string, string>>,
+  ops: readonly FieldOp[],
+  scope: Scope,
+): boolean {
+  for (const op of ops) if (op.field !== D_UNNAMED && opDropped(op, scope)) return false;
+  const fields: Record<string, FieldValue> = { ...shape };
+  for (const op of ops) {
+    if (op.field !== D_UNNAMED) fields[op.name] = textOf(op.nodes, scope);
+    else if (!opDropped(op, scope)) pushData(ev, textOf(op.nodes, scope));
+  }
+  ev.fields = fields;
+  return true;
+}
+
 function eventData(ev: Event, ed: ElementNode, scope: Scope): void {
   const plan = eventDataPlan(ed);
   if (plan !== null && planApplies(plan, scope)) {
     // With distinct names and no field set yet, plain stores are enough (no merge lookups).
     const direct = plan.uniqueNames === true && !hasKeys(ev.fields);
+    if (direct && plan.shape !== undefined && shapedData(ev, plan.shape, plan.ops, scope)) return;
     for (const op of plan.ops) {
       const v = opValue(op, scope);
       if (v === undefined) continue;
