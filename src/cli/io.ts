@@ -5,6 +5,8 @@
  */
 
 import { createWriteStream } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Issue } from '../core/issue.js';
 import { renderIssue } from '../core/issue.js';
@@ -138,4 +140,18 @@ export class UsageError extends Error {}
 /** Commander option parser for repeatable options (`-r a -r b`). */
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/**
+ * Fathom's cache directory: `FATHOM_CACHE_DIR`, else the platform's user cache directory
+ * (`%LOCALAPPDATA%\\fathom\\Cache` on Windows, `~/Library/Caches/fathom` on macOS,
+ * `$XDG_CACHE_HOME/fathom` or `~/.cache/fathom` elsewhere).
+ */
+export function userCacheDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  if (env.FATHOM_CACHE_DIR) return env.FATHOM_CACHE_DIR;
+  const home = homedir();
+  if (platform === 'win32')
+    return join(env.LOCALAPPDATA || join(home, 'AppData', 'Local'), 'fathom', 'Cache');
+  if (platform === 'darwin') return join(home, 'Library', 'Caches', 'fathom');
+  return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'fathom');
 }

@@ -5,6 +5,7 @@
  * for every file, event and rule.
  */
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
@@ -27,6 +28,7 @@ import {
   printIssues,
   terminalProgress,
   UsageError,
+  userCacheDir,
 } from '../io.js';
 
 /** `2026-03-03`, `2026-03-03T01:00`, `2026-03-03 01:00:00Z`, `...+08:00`; no zone = UTC. */
@@ -69,7 +71,7 @@ export function printHuntSummary(s: HuntSummary, findings: number, showRefused: 
     `hunt: ${s.files.length} files, ${s.events} events (${s.errors} unreadable records${s.skipped ? `, ${s.skipped} outside --from/--to` : ''}), ${(s.bytes / 1048576).toFixed(1)} MiB`,
   );
   w(
-    `rules: ${r.loaded} loaded (${r.pack} Fathom pack, ${r.user} user; ${r.compiled} compiled, ${r.interpreted} interpreted), ${r.correlations} correlations, ${r.refused.length} not loaded`,
+    `rules: ${r.loaded} loaded (${r.pack} Fathom pack, ${r.user} user; ${r.compiled} compiled, ${r.interpreted} interpreted), ${r.correlations} correlations, ${r.refused.length} not loaded${r.cache === 'hit' ? '; rule files unchanged since cached' : ''}`,
   );
   const reasons = Object.entries(r.refusedByReason).sort((a, b) => b[1] - a[1]);
   if (reasons.length) w(`  not loaded, by reason: ${reasons.map(([k, n]) => `${k} ${n}`).join(', ')}`);
@@ -148,6 +150,10 @@ model (docs/schema/finding.schema.json); csv is spreadsheet-safe.`,
       ]),
     )
     .option('--show-refused', 'list every rule that was not loaded or not applicable, with the reason', false)
+    .option(
+      '--no-rule-cache',
+      'parse every rule file again instead of reading the cache of rule sets loaded before (FATHOM_CACHE_DIR, else the user cache directory)',
+    )
     .option('-q, --quiet', 'no progress and no summary on stderr', false)
     .option('--all-issues', 'list every evidence issue, not just the first 50', false)
     .addHelpText(
@@ -177,6 +183,7 @@ Exit codes: 0 ok; 1 fatal; 2 usage; 3 some evidence or rules could not be read (
           ...(placeholders ? { placeholders } : {}),
           ...((o.logsourceMap as string[]).length ? { logsourceFiles: o.logsourceMap as string[] } : {}),
           ...(o.minLevel ? { minLevel: o.minLevel as Level } : {}),
+          ...(o.ruleCache !== false ? { cacheDir: join(userCacheDir(), 'rules') } : {}),
         },
         workers,
         recover: Boolean(o.recover),

@@ -5,7 +5,7 @@
  */
 import type { SigmaCorrelation } from '../../sigma/correlate/index.js';
 import type { RefusedRule } from '../../sigma/rule/index.js';
-import type { HuntRuleConfig, NotApplicable, PreparedRules } from './prepare.js';
+import type { HuntRuleCacheUse, HuntRuleConfig, NotApplicable, PreparedRules } from './prepare.js';
 
 export interface RuleSummary {
   loaded: number;
@@ -18,6 +18,8 @@ export interface RuleSummary {
   refusedByReason: Record<string, number>;
   notApplicable: NotApplicable[];
   rulePaths: string[];
+  /** How the rule files were loaded: from the cache (`hit`), parsed and cached (`stored`), or parsed (`bypassed`, `off`). */
+  cache: HuntRuleCacheUse;
 }
 
 export function summariseRules(p: PreparedRules): RuleSummary {
@@ -34,6 +36,7 @@ export function summariseRules(p: PreparedRules): RuleSummary {
     refusedByReason,
     notApplicable: p.notApplicable,
     rulePaths: p.rulePaths,
+    cache: p.ruleCache,
   };
 }
 

@@ -18,8 +18,8 @@ import type { ResolveRule, SigmaCorrelation } from '../../sigma/correlate/index.
 import { suppressedRules } from '../../sigma/correlate/index.js';
 import type { LogsourceMap, LogsourceTarget } from '../../sigma/pipeline/index.js';
 import { checkApplicability, loadLogsourceMap, packageRoot } from '../../sigma/pipeline/index.js';
-import type { RefusedRule, RuleSet, SigmaRule } from '../../sigma/rule/index.js';
-import { loadRuleFiles, ruleFieldUsage, ruleKey } from '../../sigma/rule/index.js';
+import type { RefusedRule, RuleCacheUse, RuleSet, SigmaRule } from '../../sigma/rule/index.js';
+import { loadRuleFiles, loadRuleFilesCached, ruleFieldUsage, ruleKey } from '../../sigma/rule/index.js';
 
 /** Everything that decides which rules run; plain data so worker threads can rebuild it. */
 export interface HuntRuleConfig {
@@ -35,6 +35,17 @@ export interface HuntRuleConfig {
   minLevel?: Level;
   /** Index rules by their literal prefilters (default true; false runs every rule, for differential tests). */
   prefilterIndex?: boolean;
+  /** Directory of the loaded-rules cache (`sigma/rule/cache`); absent: rule files are always parsed. */
+  cacheDir?: string;
+}
+
+/** How the rule files were loaded: through the cache (`hit`, `stored`, `bypassed`) or without (`off`). */
+export type HuntRuleCacheUse = RuleCacheUse | 'off';
+
+/** Loaded rule files, and how the cache served them. */
+export interface HuntRuleLoad {
+  set: RuleSet;
+  cache: HuntRuleCacheUse;
 }
 
 export interface PreparedRule {
@@ -121,6 +132,8 @@ export interface PreparedRules {
   resolveRule: ResolveRule;
   /** Rule files given, for the summary. */
   rulePaths: string[];
+  /** How the rule files were loaded (cache). */
+  ruleCache: HuntRuleCacheUse;
 }
 
 /** Fathom's own rule pack shipped with the package. */
@@ -267,15 +280,19 @@ function rulePathsOf(cfg: HuntRuleConfig): { builtin: string | null; paths: stri
  * Read and parse the rule files of a configuration: the part of preparing that is plain data, so
  * one thread can do it for all (a `RuleSet` survives structured cloning and `v8.serialize`).
  */
-export function loadHuntRules(cfg: HuntRuleConfig): Promise<RuleSet> {
-  return loadRuleFiles(rulePathsOf(cfg).paths, cfg.placeholders ? { placeholders: cfg.placeholders } : {});
+export async function loadHuntRules(cfg: HuntRuleConfig): Promise<HuntRuleLoad> {
+  const paths = rulePathsOf(cfg).paths;
+  const opts = cfg.placeholders ? { placeholders: cfg.placeholders } : {};
+  if (!cfg.cacheDir) return { set: await loadRuleFiles(paths, opts), cache: 'off' };
+  const got = await loadRuleFilesCached(paths, opts, cfg.cacheDir);
+  return { set: got.set, cache: got.cache };
 }
 
 /**
  * Load (unless `loaded` holds the rule files as `loadHuntRules` read them), resolve, check and
  * compile every rule. Never throws on a bad rule.
  */
-export async function prepareRules(cfg: HuntRuleConfig, loaded?: RuleSet): Promise<PreparedRules> {
+export async function prepareRules(cfg: HuntRuleConfig, loaded?: HuntRuleLoad): Promise<PreparedRules> {
   const issues: Issue[] = [];
   const ls = loadLogsourceMap(cfg.logsourceFiles?.length ? { extraFiles: cfg.logsourceFiles } : {});
   if (!ls.ok) {
@@ -283,7 +300,8 @@ export async function prepareRules(cfg: HuntRuleConfig, loaded?: RuleSet): Promi
   }
   const logsources = ls.value;
   const { builtin, paths } = rulePathsOf(cfg);
-  const set = loaded ?? (await loadHuntRules(cfg));
+  const load = loaded ?? (await loadHuntRules(cfg));
+  const set = load.set;
   issues.push(...set.issues.filter((i) => i.severity !== 'error'));
   const refused: RefusedRule[] = [...set.refused];
   const notApplicable: NotApplicable[] = [];
@@ -392,5 +410,6 @@ export async function prepareRules(cfg: HuntRuleConfig, loaded?: RuleSet): Promi
     issues,
     resolveRule,
     rulePaths: paths,
+    ruleCache: load.cache,
   };
 }

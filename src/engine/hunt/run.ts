@@ -153,7 +153,7 @@ export async function runHunt(paths: string[], opts: HuntOptions): Promise<HuntR
         if ('shared' in part) {
           for (let i = 1; i < pool.size; i++) {
             const other = pool.submit(
-              { type: 'hunt-prepare', rules: opts.rules, loaded: part.shared },
+              { type: 'hunt-prepare', rules: opts.rules, loaded: part.shared, loadedCache: part.cache },
               () => {},
             );
             other.catch(() => {}); // awaited below; a failure must not go unhandled meanwhile

@@ -15,7 +15,7 @@ import type { RuleContext } from './context.js';
 import { ruleContext } from './context.js';
 import type { CorrelationInput } from './matcher.js';
 import { createEventMatcher } from './matcher.js';
-import type { HuntRuleConfig, PreparedRules } from './prepare.js';
+import type { HuntRuleCacheUse, HuntRuleConfig, HuntRuleLoad, PreparedRules } from './prepare.js';
 import { loadHuntRules, prepareRules } from './prepare.js';
 
 export interface HuntTask {
@@ -46,7 +46,7 @@ let cache: { key: string; prepared: Promise<PreparedRules> } | undefined;
  * Prepared rules for a configuration, built once per thread (from `loaded` when another thread
  * already read the rule files).
  */
-export function preparedFor(cfg: HuntRuleConfig, loaded?: RuleSet): Promise<PreparedRules> {
+export function preparedFor(cfg: HuntRuleConfig, loaded?: HuntRuleLoad): Promise<PreparedRules> {
   const key = JSON.stringify(cfg);
   if (!cache || cache.key !== key) cache = { key, prepared: prepareRules(cfg, loaded) };
   return cache.prepared;
@@ -62,16 +62,22 @@ export interface HuntPrepareTask {
   rules: HuntRuleConfig;
   share?: boolean;
   loaded?: Uint8Array;
+  /** How the cache served the rule files in `loaded`. */
+  loadedCache?: HuntRuleCacheUse;
 }
 
 /** What a prepare task hands over: the shared rule files (with `share`, first), then the context. */
-export type HuntPreparePartial = { shared: Uint8Array } | (RuleContext & { issues: Issue[] });
+export type HuntPreparePartial =
+  | { shared: Uint8Array; cache: HuntRuleCacheUse }
+  | (RuleContext & { issues: Issue[] });
 
 export async function* runHuntPrepareTask(task: HuntPrepareTask): AsyncGenerator<HuntPreparePartial> {
-  let loaded = task.loaded ? (deserialize(task.loaded) as RuleSet) : undefined;
+  let loaded: HuntRuleLoad | undefined = task.loaded
+    ? { set: deserialize(task.loaded) as RuleSet, cache: task.loadedCache ?? 'off' }
+    : undefined;
   if (task.share && !loaded) {
     loaded = await loadHuntRules(task.rules);
-    yield { shared: serialize(loaded) };
+    yield { shared: serialize(loaded.set), cache: loaded.cache };
   }
   const p = await preparedFor(task.rules, loaded);
   yield { ...ruleContext(p, task.rules), issues: p.issues };

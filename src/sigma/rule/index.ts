@@ -3,7 +3,9 @@
  * Public surface of rule loading.
  */
 
-export { loadRuleFiles, loadRuleText, MAX_RULE_FILE_BYTES, placeholderRules } from './load.js';
+export type { CachedLoad, RuleCacheUse } from './cache.js';
+export { loadRuleFilesCached, RULE_CACHE_KEEP } from './cache.js';
+export { listRuleFiles, loadRuleFiles, loadRuleText, MAX_RULE_FILE_BYTES, placeholderRules } from './load.js';
 export { EMPTY_DETECTION, ruleKey } from './parse.js';
 export { ATTACK_TACTICS, normaliseTag } from './tags.js';
 export type * from './types.js';

@@ -267,19 +267,31 @@ function readAhead(files: readonly string[], ahead: number): { next(i: number): 
   };
 }
 
-/** Load rule files and directories (walked recursively for .yml/.yaml, in sorted order). */
-export async function loadRuleFiles(paths: string[], opts: LoadOptions = {}): Promise<RuleSet> {
-  const set = emptySet();
+/** The rule files of files and directories (walked recursively for .yml/.yaml, sorted), and the paths that could not be walked. */
+export async function listRuleFiles(
+  paths: readonly string[],
+): Promise<{ files: string[]; errors: Array<{ path: string; message: string }> }> {
   const files: string[] = [];
+  const errors: Array<{ path: string; message: string }> = [];
   const seen = new Set<string>();
   for (const p of paths) {
     try {
       await walk(p, files, seen, 0);
     } catch (e) {
-      const r: RefusedRule = { file: p, line: 0, col: 0, code: 'read-error', message: (e as Error).message };
-      set.refused.push(r);
-      set.issues.push(issue('read-error', r.message, { file: p }));
+      errors.push({ path: p, message: (e as Error).message });
     }
+  }
+  return { files, errors };
+}
+
+/** Load rule files and directories (walked recursively for .yml/.yaml, in sorted order). */
+export async function loadRuleFiles(paths: string[], opts: LoadOptions = {}): Promise<RuleSet> {
+  const set = emptySet();
+  const { files, errors } = await listRuleFiles(paths);
+  for (const { path: p, message } of errors) {
+    const r: RefusedRule = { file: p, line: 0, col: 0, code: 'read-error', message };
+    set.refused.push(r);
+    set.issues.push(issue('read-error', r.message, { file: p }));
   }
   // Files are read ahead with bounded concurrency (I/O overlaps parsing), then loaded in order.
   const texts = readAhead(files, READ_AHEAD);

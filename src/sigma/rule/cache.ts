@@ -1,0 +1,142 @@
+/**
+ * @module sigma/rule/cache
+ * An on-disk cache of loaded rule sets. Reading and parsing thousands of YAML rule files takes
+ * seconds (most of a hunt's preparation on SigmaHQ); a rule set that was loaded before from the
+ * same files is read back from one `v8.serialize`d file instead. The key covers every rule file's
+ * path, size and modification and change times, the load options and this build of Fathom, so an
+ * edited, added or removed rule file, or a new Fathom, misses the cache. A missing, unreadable or
+ * corrupt cache file is a miss, never an error: the rules are then loaded from their files.
+ */
+import { createHash } from 'node:crypto';
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { deserialize, serialize } from 'node:v8';
+import { listRuleFiles, loadRuleFiles } from './load.js';
+import type { LoadOptions, RuleSet } from './types.js';
+
+/** Bump when the shape of a cached `RuleSet` changes in a way the build stamp would not show. */
+const CACHE_FORMAT = 1;
+/** Cache files kept per directory (the most recently used). */
+export const RULE_CACHE_KEEP = 8;
+const PREFIX = 'rules-';
+const SUFFIX = '.v8';
+
+/** How a load used the cache: read from it, loaded and stored, or loaded without it. */
+export type RuleCacheUse = 'hit' | 'stored' | 'bypassed';
+
+export interface CachedLoad {
+  set: RuleSet;
+  cache: RuleCacheUse;
+  /** Why the cache was bypassed or could not be written (for a verbose summary). */
+  note?: string;
+}
+
+/** This build of Fathom: the time its compiled rule modules were written (new on every build and install). */
+function buildStamp(): string {
+  try {
+    const st = statSync(fileURLToPath(import.meta.url));
+    return `${st.size}:${st.mtimeMs}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function cacheKey(files: readonly string[], opts: LoadOptions): string | null {
+  const h = createHash('sha256');
+  h.update(`fathom-rules ${CACHE_FORMAT} ${buildStamp()}\n`);
+  h.update(`${JSON.stringify({ ...opts, onDocument: undefined })}\n`);
+  for (const f of files) {
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(f);
+    } catch {
+      return null; // gone between the walk and now: load from the files
+    }
+    h.update(`${f}\u0000${st.size}\u0000${st.mtimeMs}\u0000${st.ctimeMs}\n`);
+  }
+  return h.digest('hex').slice(0, 40);
+}
+
+function isRuleSet(v: unknown): v is RuleSet {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Record<string, unknown>;
+  return ['rules', 'correlations', 'filters', 'refused', 'issues'].every((k) => Array.isArray(o[k]));
+}
+
+/** Keep the `keep` most recently used cache files of the directory. */
+function prune(dir: string, keep: number): void {
+  const entries: Array<{ path: string; time: number }> = [];
+  for (const n of readdirSync(dir)) {
+    if (!n.startsWith(PREFIX) || !n.endsWith(SUFFIX)) continue;
+    const path = join(dir, n);
+    try {
+      entries.push({ path, time: statSync(path).mtimeMs });
+    } catch {
+      // removed meanwhile
+    }
+  }
+  entries.sort((a, b) => b.time - a.time);
+  for (const e of entries.slice(keep)) {
+    try {
+      unlinkSync(e.path);
+    } catch {
+      // another process got there first
+    }
+  }
+}
+
+/**
+ * Load rule files and directories like `loadRuleFiles`, through the cache in `dir`. Options with
+ * a per-document callback (`onDocument`, used by lint) bypass the cache: a cached set has no
+ * documents to report.
+ */
+export async function loadRuleFilesCached(
+  paths: string[],
+  opts: LoadOptions,
+  dir: string,
+): Promise<CachedLoad> {
+  if (opts.onDocument)
+    return { set: await loadRuleFiles(paths, opts), cache: 'bypassed', note: 'per-document report' };
+  const { files, errors } = await listRuleFiles(paths);
+  const key = errors.length ? null : cacheKey(files, opts);
+  if (key === null) {
+    return { set: await loadRuleFiles(paths, opts), cache: 'bypassed', note: 'rule paths not all readable' };
+  }
+  const file = join(dir, `${PREFIX}${key}${SUFFIX}`);
+  try {
+    const v = deserialize(readFileSync(file)) as unknown;
+    if (isRuleSet(v)) {
+      try {
+        // Touch it: pruning keeps the most recently used.
+        const now = new Date();
+        utimesSync(file, now, now);
+      } catch {
+        // read-only cache: still usable
+      }
+      return { set: v, cache: 'hit' };
+    }
+  } catch {
+    // absent or unreadable: load from the files
+  }
+  const set = await loadRuleFiles(paths, opts);
+  try {
+    mkdirSync(dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    writeFileSync(tmp, serialize(set));
+    renameSync(tmp, file);
+    prune(dir, RULE_CACHE_KEEP);
+    return { set, cache: 'stored' };
+  } catch (e) {
+    return { set, cache: 'bypassed', note: `cache not written: ${(e as Error).message}` };
+  }
+}

@@ -1,0 +1,73 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { userCacheDir } from '../../src/cli/io.js';
+import { buildEvtx } from '../utils/evtx-builder.js';
+import { runCli } from '../utils/run-cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'fathom-e2e-hunt-'));
+const evtx = join(dir, 'Sysmon.evtx');
+writeFileSync(
+  evtx,
+  buildEvtx([
+    {
+      channel: 'Microsoft-Windows-Sysmon/Operational',
+      provider: 'Microsoft-Windows-Sysmon',
+      eventId: 1,
+      timestamp: '2026-03-03T01:00:00Z',
+      computer: 'WEB01',
+      recordId: 1,
+      data: { Image: 'C:\\Windows\\System32\\at.exe', CommandLine: 'at 10:00 C:\\Windows\\Debug\\x.bat' },
+    },
+  ]),
+);
+const rules = join(dir, 'rules');
+mkdirSync(rules);
+writeFileSync(
+  join(rules, 'at.yml'),
+  `title: Scheduled task with at.exe
+id: 0c5d2c9e-6a47-4a6f-9e0e-6a3c1b8e2f11
+status: test
+logsource:
+  product: windows
+  category: process_creation
+detection:
+  sel:
+    Image|endswith: '\\at.exe'
+  condition: sel
+level: high
+tags:
+  - attack.t1053.002
+`,
+);
+
+describe('fathom hunt', () => {
+  it('reads unchanged rule files from its cache on the next run, and not with --no-rule-cache', async () => {
+    const cache = join(dir, 'cache');
+    const env = { FATHOM_CACHE_DIR: cache };
+    const args = ['hunt', evtx, '-r', rules, '--no-builtin', '-f', 'jsonl'];
+    const first = await runCli(args, { env });
+    expect(first.exitCode).toBe(0);
+    expect(first.stderr).not.toContain('unchanged since cached');
+    expect(readdirSync(join(cache, 'rules')).filter((n) => n.endsWith('.v8'))).toHaveLength(1);
+    const second = await runCli(args, { env });
+    expect(second.stderr).toContain('rule files unchanged since cached');
+    expect(second.stdout).toBe(first.stdout);
+    expect(JSON.parse(second.stdout.trim()).title).toBe('Scheduled task with at.exe');
+
+    const fresh = join(dir, 'fresh-cache');
+    const off = await runCli([...args, '--no-rule-cache'], { env: { FATHOM_CACHE_DIR: fresh } });
+    expect(off.stdout).toBe(first.stdout);
+    expect(existsSync(fresh)).toBe(false);
+  });
+
+  it('puts its cache where each platform keeps user caches', () => {
+    expect(userCacheDir({ FATHOM_CACHE_DIR: '/x/y' }, 'linux')).toBe('/x/y');
+    expect(userCacheDir({ XDG_CACHE_HOME: '/xdg' }, 'linux')).toBe(join('/xdg', 'fathom'));
+    expect(userCacheDir({ LOCALAPPDATA: 'C:\\Users\\a\\AppData\\Local' }, 'win32')).toBe(
+      join('C:\\Users\\a\\AppData\\Local', 'fathom', 'Cache'),
+    );
+    expect(userCacheDir({}, 'darwin')).toMatch(/Library[\\/]Caches[\\/]fathom$/);
+  });
+});
