@@ -1,20 +1,23 @@
 #!/usr/bin/env node
 // Child process of bench/hunt.mjs: one hunt in this process, one JSON line of figures
-// (peak RSS included). Usage: node bench/measure-hunt.mjs --threads N [--rules DIR]... [--no-builtin] PATH...
+// (peak RSS included). Usage: node bench/measure-hunt.mjs --threads N [--rules DIR]... [--no-builtin]
+// [--cache DIR] PATH...  (--cache: the loaded-rules cache directory; without it rules are parsed)
 import { runHunt } from '../dist/engine/hunt/run.js';
 
 const args = process.argv.slice(2);
 let threads = 0;
 let builtin = true;
+let cacheDir;
 const rulePaths = [];
 const paths = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--threads') threads = Number(args[++i]);
   else if (args[i] === '--rules') rulePaths.push(args[++i]);
   else if (args[i] === '--no-builtin') builtin = false;
+  else if (args[i] === '--cache') cacheDir = args[++i];
   else paths.push(args[i]);
 }
-const rules = { rulePaths, builtin };
+const rules = { rulePaths, builtin, ...(cacheDir ? { cacheDir } : {}) };
 const t0 = process.hrtime.bigint();
 const res = await runHunt(paths, { rules, workers: threads });
 const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -31,6 +34,7 @@ console.log(
     bytes: s.bytes,
     rules: s.rules.loaded,
     refused: s.rules.refused.length,
+    ruleCache: s.rules.cache,
     findings: res.findings.length,
     seconds,
     prepareSeconds,
