@@ -23,6 +23,8 @@ interface Running {
   onPartial: (data: unknown) => void | Promise<void>;
   resolve: () => void;
   reject: (e: Error) => void;
+  /** The task's partials taken so far (each after the one before); settles when all are taken. */
+  taken: Promise<void>;
 }
 
 interface Slot {
@@ -115,7 +117,7 @@ export class WorkerPool {
     if (this.closed) return Promise.reject(new Error('worker pool is closed'));
     return new Promise<void>((resolve, reject) => {
       const id = this.nextId++;
-      this.queue.push({ id, task, run: { onPartial, resolve, reject } });
+      this.queue.push({ id, task, run: { onPartial, resolve, reject, taken: Promise.resolve() } });
       this.pump();
     });
   }
@@ -153,25 +155,32 @@ export class WorkerPool {
     const run = this.running.get(msg.id);
     if (!run) return;
     if (msg.kind === 'partial') {
-      Promise.resolve()
-        .then(() => run.onPartial(msg.data))
-        .then(
-          () => slot.worker.postMessage({ kind: 'credit', id: msg.id }),
-          (e: unknown) => {
-            slot.worker.postMessage({ kind: 'cancel', id: msg.id });
-            this.finish(slot, msg.id);
-            run.reject(e instanceof Error ? e : new Error(String(e)));
-          },
-        );
+      const step = run.taken.then(() => run.onPartial(msg.data));
+      run.taken = step;
+      step.then(
+        () => slot.worker.postMessage({ kind: 'credit', id: msg.id }),
+        (e: unknown) => {
+          slot.worker.postMessage({ kind: 'cancel', id: msg.id });
+          this.finish(slot, msg.id);
+          run.reject(e instanceof Error ? e : new Error(String(e)));
+        },
+      );
       return;
     }
-    this.finish(slot, msg.id);
-    if (msg.kind === 'done') run.resolve();
-    else {
-      const e = new Error(msg.message);
-      if (msg.stack) e.stack = msg.stack;
-      run.reject(e);
-    }
+    // A worker reports the end without waiting for its last partial's credit: the task settles
+    // once every partial was taken (a consumer that fails on the last one still fails the task).
+    run.taken.then(
+      () => {
+        this.finish(slot, msg.id);
+        if (msg.kind === 'done') run.resolve();
+        else {
+          const e = new Error(msg.message);
+          if (msg.stack) e.stack = msg.stack;
+          run.reject(e);
+        }
+      },
+      () => {}, // already rejected, with the consumer's error
+    );
   }
 
   private finish(slot: Slot, id: number): void {

@@ -5,9 +5,7 @@
  * parallel). Planning walks the evidence; reading yields events and issues, never throws on
  * bad evidence.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { isMainThread } from 'node:worker_threads';
 import type { Issue } from '../core/issue.js';
 import { issue } from '../core/issue.js';
 import { err, ok } from '../core/result.js';
@@ -18,6 +16,7 @@ import {
   recordToEvent,
   renderRecordXml,
 } from '../sources/evtx/index.js';
+import { openReader } from '../sources/file-io.js';
 import { readEvidenceBatches } from '../sources/registry.js';
 import type { EventWithXml, SourceItem } from '../sources/types.js';
 import { walkEvidence } from '../sources/walk.js';
@@ -130,51 +129,20 @@ interface RangeBytes {
   have: number;
 }
 
+/** Read a range task's bytes (blocking on worker threads: see `sources/file-io`). */
 async function loadRange(task: RangeTask): Promise<RangeBytes> {
-  const fh = await open(task.path, 'r');
+  const file = await openReader(task.path);
   try {
     const head = new Uint8Array(EVTX_HEADER_SIZE);
-    const got = await fh.read(head, 0, EVTX_HEADER_SIZE, 0);
-    const size = (await fh.stat()).size;
+    const got = await file.fill(head, 0, EVTX_HEADER_SIZE, 0);
+    const { size } = await file.stat();
     // The task's chunks are read in one go (a range is a few MiB at most), then parsed in turn.
-    const want = task.chunkCount * EVTX_CHUNK_SIZE;
-    const range = new Uint8Array(want);
+    const range = new Uint8Array(task.chunkCount * EVTX_CHUNK_SIZE);
     const rangeStart = EVTX_HEADER_SIZE + task.firstChunk * EVTX_CHUNK_SIZE;
-    let have = 0;
-    while (have < want) {
-      const { bytesRead } = await fh.read(range, have, want - have, rangeStart + have);
-      if (bytesRead === 0) break;
-      have += bytesRead;
-    }
-    return { head: head.subarray(0, got.bytesRead), size, range, have };
-  } finally {
-    await fh.close();
-  }
-}
-
-/**
- * The same, blocking: on a worker thread a blocking read costs only that worker's time, while
- * each asynchronous call waits for a libuv pool thread to be scheduled on a core the workers
- * keep busy (measured: ~7 % of a dump worker's time idle on the 1 GiB file).
- */
-function loadRangeSync(task: RangeTask): RangeBytes {
-  const fd = openSync(task.path, 'r');
-  try {
-    const head = new Uint8Array(EVTX_HEADER_SIZE);
-    const got = readSync(fd, head, 0, EVTX_HEADER_SIZE, 0);
-    const size = fstatSync(fd).size;
-    const want = task.chunkCount * EVTX_CHUNK_SIZE;
-    const range = new Uint8Array(want);
-    const rangeStart = EVTX_HEADER_SIZE + task.firstChunk * EVTX_CHUNK_SIZE;
-    let have = 0;
-    while (have < want) {
-      const bytesRead = readSync(fd, range, have, want - have, rangeStart + have);
-      if (bytesRead === 0) break;
-      have += bytesRead;
-    }
+    const have = await file.fill(range, 0, range.length, rangeStart);
     return { head: head.subarray(0, got), size, range, have };
   } finally {
-    closeSync(fd);
+    await file.close();
   }
 }
 
@@ -194,7 +162,7 @@ export async function* readTaskBatches(
   }
   let bytes: RangeBytes;
   try {
-    bytes = isMainThread ? await loadRange(task) : loadRangeSync(task);
+    bytes = await loadRange(task);
   } catch (e) {
     yield [err(issue('unreadable', `cannot read: ${(e as Error).message}`, { file: task.path }))];
     return;

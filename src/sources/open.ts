@@ -11,6 +11,7 @@ import { open as openFile } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Issue } from '../core/issue.js';
 import { issue } from '../core/issue.js';
+import { openReader } from './file-io.js';
 import type { ReaderInput } from './types.js';
 
 /** A `ReaderInput` plus what the byte layer (I/O, decompression) had to say. */
@@ -44,31 +45,22 @@ export const WHOLE_FILE_MAX = 8 << 20;
  * for await (const bytes of input.open()) { ... } // decompressed bytes
  */
 export async function openEvidence(path: string): Promise<EvidenceInput> {
-  const fh = await openFile(path, 'r');
+  const file = await openReader(path);
   let size = 0;
   let magic: Buffer;
   try {
-    const st = await fh.stat();
-    if (!st.isFile()) throw Object.assign(new Error(`not a regular file: ${path}`), { code: 'ENOTFILE' });
+    const st = await file.stat();
+    if (!st.isFile) throw Object.assign(new Error(`not a regular file: ${path}`), { code: 'ENOTFILE' });
     size = st.size;
     magic = Buffer.allocUnsafe(size <= WHOLE_FILE_MAX ? Math.max(2, size) : OPEN_HEAD);
-    // A read may return fewer bytes than asked: read on until `end` or the end of the file.
-    const fill = async (from: number, end: number): Promise<number> => {
-      let got = from;
-      while (got < end) {
-        const { bytesRead } = await fh.read(magic, got, end - got, got);
-        if (bytesRead === 0) break;
-        got += bytesRead;
-      }
-      return got;
-    };
-    let got = await fill(0, Math.min(magic.length, OPEN_HEAD));
+    // A read may return fewer bytes than asked: `fill` reads on until the end or the file's end.
+    let got = await file.fill(magic, 0, Math.min(magic.length, OPEN_HEAD), 0);
     // The rest of a small plain file now (a gzip file is decompressed from disk instead).
     const gzip = got >= 2 && magic[0] === 0x1f && magic[1] === 0x8b;
-    if (!gzip && got === OPEN_HEAD) got = await fill(got, magic.length);
+    if (!gzip && got === OPEN_HEAD) got = await file.fill(magic, got, magic.length, got);
     magic = magic.subarray(0, got);
   } finally {
-    await fh.close();
+    await file.close();
   }
   const compressed = magic.length >= 2 && magic[0] === 0x1f && magic[1] === 0x8b;
   // The whole content is in hand when a plain file was small enough to read at once.

@@ -70,6 +70,16 @@ describe('dump over chunk ranges on worker threads', () => {
     expect(text).toBe(inline.text);
   });
 
+  it('fails the dump when writing a last partial fails (workers end a task without waiting)', async () => {
+    const file = join(dir, 'write-fails.evtx');
+    writeFileSync(file, buildEvtxDetailed(events(10), { chunkCapacity: 5 }).bytes);
+    const run = runDump([file], { format: 'jsonl', workers: 2, chunksPerTask: 1 }, async () => {
+      await new Promise((r) => setTimeout(r, 5));
+      throw new Error('disk full');
+    });
+    await expect(run).rejects.toThrow('disk full');
+  });
+
   it('counts a bad chunk in a range as errors and keeps the other ranges', async () => {
     const file = join(dir, 'bad-chunk-in-range.evtx');
     const built = buildEvtxDetailed(events(60), {
