@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { userCacheDir } from '../../src/cli/io.js';
 import { buildEvtx } from '../utils/evtx-builder.js';
+import { processCreationRule } from '../utils/rules.js';
 import { runCli } from '../utils/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fathom-e2e-hunt-'));
@@ -26,20 +27,13 @@ const rules = join(dir, 'rules');
 mkdirSync(rules);
 writeFileSync(
   join(rules, 'at.yml'),
-  `title: Scheduled task with at.exe
-id: 0c5d2c9e-6a47-4a6f-9e0e-6a3c1b8e2f11
-status: test
-logsource:
-  product: windows
-  category: process_creation
-detection:
-  sel:
-    Image|endswith: '\\at.exe'
-  condition: sel
-level: high
-tags:
-  - attack.t1053.002
-`,
+  processCreationRule({
+    title: 'Scheduled task with at.exe',
+    id: '0c5d2c9e-6a47-4a6f-9e0e-6a3c1b8e2f11',
+    field: 'Image|endswith',
+    value: '\\at.exe',
+    tags: ['attack.t1053.002'],
+  }),
 );
 
 describe('fathom hunt', () => {

@@ -229,6 +229,13 @@ class Automaton {
   }
 }
 
+/** A copy of `a` with twice the room. */
+function doubled(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
 /** Texts shorter or longer than these are scanned every time, never cached. */
 const CACHE_TEXT_MIN = 24;
 const CACHE_TEXT_MAX = 1024;
@@ -388,11 +395,7 @@ export class FieldNeedles {
       const id = outIds[j] as number;
       if (stamp[id] !== g) {
         stamp[id] = g;
-        if (this.textCount === this.textIds.length) {
-          const bigger = new Int32Array(this.textIds.length * 2);
-          bigger.set(this.textIds);
-          this.textIds = bigger;
-        }
+        if (this.textCount === this.textIds.length) this.textIds = doubled(this.textIds);
         this.textIds[this.textCount++] = id;
       }
     }
@@ -405,11 +408,7 @@ export class FieldNeedles {
       const id = ids[k] as number;
       if (stamp[id] === gen) continue;
       stamp[id] = gen;
-      if (this.foundCount === this.found.length) {
-        const bigger = new Int32Array(this.found.length * 2);
-        bigger.set(this.found);
-        this.found = bigger;
-      }
+      if (this.foundCount === this.found.length) this.found = doubled(this.found);
       this.found[this.foundCount++] = id;
     }
   }

@@ -2,21 +2,17 @@ import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { processCreationRule } from '../../../test/utils/rules.js';
 import { loadRuleFilesCached, RULE_CACHE_KEEP } from './cache.js';
 import { loadRuleFiles } from './load.js';
 
-const rule = (title: string, value: string) => `title: ${title}
-id: 5f0d0d7e-1b7a-4c3e-9d2a-${value.padStart(12, '0').slice(0, 12)}
-status: test
-logsource:
-  product: windows
-  category: process_creation
-detection:
-  sel:
-    CommandLine|contains: '${value}'
-  condition: sel
-level: high
-`;
+const rule = (title: string, value: string) =>
+  processCreationRule({
+    title,
+    id: `5f0d0d7e-1b7a-4c3e-9d2a-${value.padStart(12, '0').slice(0, 12)}`,
+    field: 'CommandLine|contains',
+    value,
+  });
 
 function ruleDir(): { dir: string; cache: string } {
   const root = mkdtempSync(join(tmpdir(), 'fathom-rule-cache-'));
