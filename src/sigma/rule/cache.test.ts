@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { processCreationRule } from '../../../test/utils/rules.js';
-import { loadRuleFilesCached, RULE_CACHE_KEEP } from './cache.js';
+import { buildStamp, loadRuleFilesCached, RULE_CACHE_KEEP } from './cache.js';
 import { loadRuleFiles } from './load.js';
 
 const rule = (title: string, value: string) =>
@@ -84,6 +84,16 @@ describe('loaded-rules cache', () => {
     const missing = await loadRuleFilesCached([dir, join(dir, 'nope')], {}, cache);
     expect(missing.cache).toBe('bypassed');
     expect(missing.set.refused.map((r) => r.code)).toEqual(['read-error']);
+  });
+
+  it("keys on Fathom's version and every module of the Sigma layer", () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
+    const stamp = buildStamp();
+    expect(stamp).toContain(`version ${pkg.version}`);
+    // Installs may give every file the same time: a change of the parser's size still tells.
+    expect(stamp).toMatch(/^cache\.(ts|js) \d+ /m);
+    expect(stamp).toMatch(/^parse\.(ts|js) \d+ /m);
+    expect(stamp).not.toMatch(/\.test\.ts /);
   });
 
   it(`keeps the ${RULE_CACHE_KEEP} most recently used cache files`, async () => {

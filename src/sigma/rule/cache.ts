@@ -18,7 +18,7 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import { listRuleFiles, loadRuleFiles } from './load.js';
@@ -41,19 +41,49 @@ export interface CachedLoad {
   note?: string;
 }
 
-/** This build of Fathom: the time its compiled rule modules were written (new on every build and install). */
-function buildStamp(): string {
-  try {
-    const st = statSync(fileURLToPath(import.meta.url));
-    return `${st.size}:${st.mtimeMs}`;
-  } catch {
-    return 'unknown';
+/**
+ * This build of Fathom: its version and the size and modification time of every module of the
+ * Sigma layer (how rules are read). The version tells releases apart even where installs give
+ * files a fixed time; the times tell local builds apart.
+ */
+export function buildStamp(): string {
+  const here = fileURLToPath(import.meta.url);
+  const parts: string[] = [];
+  let dir = dirname(here);
+  for (let i = 0; i < 8; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: unknown };
+      parts.push(`version ${String(pkg.version)}`);
+      break;
+    } catch {
+      const up = dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
   }
+  const sigma = dirname(dirname(here));
+  const walk = (d: string, depth: number): void => {
+    if (depth > 4) return;
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p, depth + 1);
+      else if (/\.(js|ts)$/.test(e.name) && !/\.test\.ts$/.test(e.name)) {
+        const st = statSync(p);
+        parts.push(`${e.name} ${st.size} ${st.mtimeMs}`);
+      }
+    }
+  };
+  try {
+    walk(sigma, 0);
+  } catch {
+    parts.push('unknown');
+  }
+  return parts.join('\n');
 }
 
 function cacheKey(files: readonly string[], opts: LoadOptions): string | null {
   const h = createHash('sha256');
-  h.update(`fathom-rules ${CACHE_FORMAT} ${buildStamp()}\n`);
+  h.update(`fathom-rules ${CACHE_FORMAT}\n${buildStamp()}\n`);
   h.update(`${JSON.stringify({ ...opts, onDocument: undefined })}\n`);
   for (const f of files) {
     let st: ReturnType<typeof statSync>;
