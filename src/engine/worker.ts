@@ -2,8 +2,8 @@
  * @module engine/worker
  * Worker-thread entry: runs the streaming tasks the pool sends, one at a time in the order sent.
  * Each partial result needs a credit from the main thread before the next of its task is sent;
- * the next is computed meanwhile (at most one partial waits per task). Task kinds are an explicit table (no
- * import side effects).
+ * the next is computed meanwhile (at most one partial waits per task). Task kinds are an explicit
+ * table (no import side effects).
  */
 import { parentPort } from 'node:worker_threads';
 import type { DumpPartial, DumpTask } from './dump-task.js';
