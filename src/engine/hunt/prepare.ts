@@ -46,6 +46,8 @@ export type HuntRuleCacheUse = RuleCacheUse | 'off';
 export interface HuntRuleLoad {
   set: RuleSet;
   cache: HuntRuleCacheUse;
+  /** The set `v8.serialize`d, when the cache already had it so. */
+  serialized?: Uint8Array;
 }
 
 export interface PreparedRule {
@@ -285,7 +287,7 @@ export async function loadHuntRules(cfg: HuntRuleConfig): Promise<HuntRuleLoad> 
   const opts = cfg.placeholders ? { placeholders: cfg.placeholders } : {};
   if (!cfg.cacheDir) return { set: await loadRuleFiles(paths, opts), cache: 'off' };
   const got = await loadRuleFilesCached(paths, opts, cfg.cacheDir);
-  return { set: got.set, cache: got.cache };
+  return { set: got.set, cache: got.cache, ...(got.serialized ? { serialized: got.serialized } : {}) };
 }
 
 /**

@@ -77,7 +77,7 @@ export async function* runHuntPrepareTask(task: HuntPrepareTask): AsyncGenerator
     : undefined;
   if (task.share && !loaded) {
     loaded = await loadHuntRules(task.rules);
-    yield { shared: serialize(loaded.set), cache: loaded.cache };
+    yield { shared: loaded.serialized ?? serialize(loaded.set), cache: loaded.cache };
   }
   const p = await preparedFor(task.rules, loaded);
   yield { ...ruleContext(p, task.rules), issues: p.issues };

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deserialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { processCreationRule } from '../../../test/utils/rules.js';
 import { buildStamp, loadRuleFilesCached, RULE_CACHE_KEEP } from './cache.js';
@@ -34,6 +35,9 @@ describe('loaded-rules cache', () => {
     expect(second.cache).toBe('hit');
     expect(second.set).toEqual(await loadRuleFiles([dir]));
     expect(second.set.rules.map((r) => r.title)).toEqual(['A', 'B']);
+    // Both hand on the serialised set (workers share it without serialising again).
+    expect(deserialize(first.serialized as Uint8Array)).toEqual(second.set);
+    expect(deserialize(second.serialized as Uint8Array)).toEqual(second.set);
     expect(cacheFiles(cache)).toHaveLength(1);
   });
 

@@ -37,6 +37,8 @@ export type RuleCacheUse = 'hit' | 'stored' | 'bypassed';
 export interface CachedLoad {
   set: RuleSet;
   cache: RuleCacheUse;
+  /** The set as `v8.serialize` writes it, when the cache read or wrote it (to hand on without serialising again). */
+  serialized?: Uint8Array;
   /** Why the cache was bypassed or could not be written (for a verbose summary). */
   note?: string;
 }
@@ -144,7 +146,8 @@ export async function loadRuleFilesCached(
   }
   const file = join(dir, `${PREFIX}${key}${SUFFIX}`);
   try {
-    const v = deserialize(readFileSync(file)) as unknown;
+    const bytes = readFileSync(file);
+    const v = deserialize(bytes) as unknown;
     if (isRuleSet(v)) {
       try {
         // Touch it: pruning keeps the most recently used.
@@ -153,7 +156,7 @@ export async function loadRuleFilesCached(
       } catch {
         // read-only cache: still usable
       }
-      return { set: v, cache: 'hit' };
+      return { set: v, cache: 'hit', serialized: bytes };
     }
   } catch {
     // absent or unreadable: load from the files
@@ -162,10 +165,11 @@ export async function loadRuleFilesCached(
   try {
     mkdirSync(dir, { recursive: true });
     const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    writeFileSync(tmp, serialize(set));
+    const serialized = serialize(set);
+    writeFileSync(tmp, serialized);
     renameSync(tmp, file);
     prune(dir, RULE_CACHE_KEEP);
-    return { set, cache: 'stored' };
+    return { set, cache: 'stored', serialized };
   } catch (e) {
     return { set, cache: 'bypassed', note: `cache not written: ${(e as Error).message}` };
   }
