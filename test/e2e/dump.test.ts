@@ -90,6 +90,11 @@ describe('fathom dump', () => {
     expect(two.exitCode).toBe(0);
     expect(two.stdout).toBe(one.stdout);
     expect(one.stdout.trim().split('\n')).toHaveLength(40);
+    // XML too: both render each record's own XML (an empty <Correlation/> included).
+    const oneXml = await runCli(['dump', many, '-t', '0', '--format', 'xml']);
+    const twoXml = await runCli(['dump', many, '-t', '2', '--format', 'xml']);
+    expect(twoXml.stdout).toBe(oneXml.stdout);
+    expect(oneXml.stdout).toContain('<Correlation/>');
   });
 
   it('writes the same UTF-8 to a file from worker threads as from one thread', async () => {

@@ -6,10 +6,11 @@
  */
 import { issue } from '../../core/issue.js';
 import { err, ok } from '../../core/result.js';
-import type { ReaderInput, ReadOptions, SourceItem } from '../types.js';
+import type { EventWithXml, ReaderInput, ReadOptions, SourceItem } from '../types.js';
 import { CHUNK_SIZE } from './chunk.js';
 import { BadChunkCounter, fileTruncation, layoutOf, parseBlock, readHeaderBlock } from './file.js';
 import { type EvtxFileHeaderInfo, FILE_HEADER_BLOCK } from './file-header.js';
+import { renderNodesXml } from './render-xml.js';
 import { recordToEvent } from './to-event.js';
 
 /**
@@ -123,7 +124,16 @@ export async function* readEvtxBatches(
     }
     const res = parseBlock(block, file, idx, offset, flags, recover);
     for (const i of res.issues) if (bad.admit(i)) out.push(err(i));
-    for (const r of res.items) out.push(r.ok ? ok(recordToEvent(r.value, file)) : r);
+    for (const r of res.items) {
+      if (!r.ok) {
+        out.push(r);
+        continue;
+      }
+      const ev: EventWithXml = recordToEvent(r.value, file);
+      // The XML Windows renders, from the record itself (as chunk-range tasks do).
+      if (opts.xml) ev.xml = renderNodesXml(r.value.nodes);
+      out.push(ok(ev));
+    }
     offset += block.length;
     idx++;
     if (out.length) yield out;
