@@ -13,6 +13,11 @@ function naive(needles: readonly string[], texts: readonly string[]): number[] {
   return out;
 }
 
+/** A field's texts as the memo hands them to a scan. */
+function fieldOf(texts: string[]): FieldText {
+  return { raw: texts, texts, lowers: null };
+}
+
 function found(f: FieldNeedles): number[] {
   return [...f.found.subarray(0, f.foundCount)].sort((a, b) => a - b);
 }
@@ -21,7 +26,7 @@ describe('FieldNeedles', () => {
   it('finds exactly the needles a text contains, overlapping and nested ones included', () => {
     const f = new FieldNeedles();
     for (const n of ['he', 'she', 'his', 'hers', '\\cmd.exe', 'cmd', 'md.e']) f.add(n);
-    f.scan(['ushers', 'c:\\windows\\system32\\cmd.exe'], 1);
+    f.scanField(fieldOf(['ushers', 'c:\\windows\\system32\\cmd.exe']), 1);
     expect(found(f).map((i) => f.needles[i])).toEqual(['he', 'she', 'hers', '\\cmd.exe', 'cmd', 'md.e']);
     expect(f.has(f.ids.get('his') as number, 1)).toBe(false);
   });
@@ -29,7 +34,7 @@ describe('FieldNeedles', () => {
   it('handles characters outside ASCII in needles and texts', () => {
     const f = new FieldNeedles();
     for (const n of ['–enc', '—enc', 'приве', 'x\u00e9y', '-enc']) f.add(n);
-    f.scan(['powershell –enc abc', 'привет', 'axéyz'], 7);
+    f.scanField(fieldOf(['powershell –enc abc', 'привет', 'axéyz']), 7);
     expect(found(f).map((i) => f.needles[i])).toEqual(['–enc', 'приве', 'x\u00e9y']);
   });
 
@@ -50,7 +55,7 @@ describe('FieldNeedles', () => {
       for (const n of needles) f.add(n);
       for (let gen = 1; gen <= 20; gen++) {
         const texts = Array.from({ length: 1 + Math.floor(next() * 3) }, () => word(0, 60));
-        f.scan(texts, round * 100 + gen);
+        f.scanField(fieldOf(texts), round * 100 + gen);
         expect(found(f)).toEqual(naive(f.needles, texts));
       }
     }
@@ -59,20 +64,18 @@ describe('FieldNeedles', () => {
   it('scans once per generation and again after needles are added', () => {
     const f = new FieldNeedles();
     f.add('abc');
-    f.scan(['xxabcxx'], 1);
+    f.scanField(fieldOf(['xxabcxx']), 1);
     expect(f.foundCount).toBe(1);
-    f.scan(['nothing'], 1); // same generation: the earlier result stands
+    f.scanField(fieldOf(['nothing']), 1); // same generation: the earlier result stands
     expect(f.foundCount).toBe(1);
     const id = f.add('xx');
     expect(f.scannedFor(1)).toBe(false);
-    f.scan(['xxabcxx'], 2);
+    f.scanField(fieldOf(['xxabcxx']), 2);
     expect(f.has(id, 2)).toBe(true);
   });
 });
 
 describe('FieldNeedles.scanField (case-insensitive, cached)', () => {
-  const fieldOf = (texts: string[]): FieldText => ({ raw: texts, texts, lowers: null });
-
   it('reads text as its lower case: ASCII folded in place, other text lower-cased first', () => {
     const next = prng(7);
     // Upper and lower case, a Kelvin sign (lower-cases to ASCII k), a dotted capital I (lower-cases

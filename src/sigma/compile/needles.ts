@@ -1,9 +1,10 @@
 /**
  * @module sigma/compile/needles
- * A multi-pattern substring index over the needles of every compiled rule, per field: each
- * field's lower-case text is scanned once per event and a rule's `contains` test or prefilter
- * then costs a few array reads instead of one `includes` per needle. Results are stamped with the
- * memo's event generation, so nothing is cleared or allocated per event.
+ * A multi-pattern substring index over the (lower-case) needles of every compiled rule, per
+ * field: each field's text is scanned once per event, case-insensitively, and a rule's `contains`
+ * test or prefilter then costs a few array reads instead of one `includes` per needle. Results are
+ * stamped with the memo's event generation, so nothing is cleared per event; recurring texts take
+ * their needles from a small per-field cache.
  *
  * The scanner is an Aho–Corasick automaton in typed arrays. States are numbered breadth-first;
  * the shallow ones (where a scan spends nearly all its time) have dense rows over the ASCII
@@ -297,18 +298,6 @@ export class FieldNeedles {
     this.cache.clear();
     this.cachedChars = 0;
     return a;
-  }
-
-  /** Scan texts for the current event (once per event generation). */
-  scan(texts: readonly string[], gen: number): void {
-    if (this.scannedGen === gen) return;
-    const a = this.automaton ?? this.build();
-    this.scannedGen = gen;
-    this.foundCount = 0;
-    for (let t = 0; t < texts.length; t++) {
-      this.scanRaw(a, texts[t] as string);
-      this.merge(this.textIds, this.textCount, gen);
-    }
   }
 
   /**
