@@ -5,20 +5,14 @@
  * parallel). Planning walks the evidence; reading yields events and issues, never throws on
  * bad evidence.
  */
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { Issue } from '../core/issue.js';
 import { issue } from '../core/issue.js';
-import { err, ok } from '../core/result.js';
-import {
-  fileTruncation,
-  parseChunk,
-  readHeaderBlock,
-  recordToEvent,
-  renderRecordXml,
-} from '../sources/evtx/index.js';
+import { err } from '../core/result.js';
+import { fileTruncation, parseChunk, readHeaderBlock, recordItem } from '../sources/evtx/index.js';
 import { openReader } from '../sources/file-io.js';
 import { readEvidenceBatches } from '../sources/registry.js';
-import type { EventWithXml, SourceItem } from '../sources/types.js';
+import type { SourceItem } from '../sources/types.js';
 import { walkEvidence } from '../sources/walk.js';
 
 export const EVTX_HEADER_SIZE = 4096;
@@ -46,13 +40,13 @@ export interface PlanOptions {
 const EVTX_MAGIC = 'ElfFile\u0000';
 
 async function isPlainEvtx(path: string): Promise<boolean> {
-  const fh = await open(path, 'r');
+  const file = await openReader(path);
   try {
     const head = new Uint8Array(8);
-    const { bytesRead } = await fh.read(head, 0, 8, 0);
-    return bytesRead === 8 && Buffer.from(head).toString('latin1') === EVTX_MAGIC;
+    const got = await file.fill(head, 0, 8, 0);
+    return got === 8 && Buffer.from(head).toString('latin1') === EVTX_MAGIC;
   } finally {
-    await fh.close();
+    await file.close();
   }
 }
 
@@ -193,15 +187,8 @@ export async function* readTaskBatches(
     });
     const out: SourceItem[] = [];
     for (const problem of res.issues) out.push(err(problem));
-    for (const item of res.items) {
-      if (!item.ok) {
-        out.push(item);
-        continue;
-      }
-      const ev: EventWithXml = recordToEvent(item.value, task.path);
-      if (opts.xml) ev.xml = renderRecordXml(item.value);
-      out.push(ok(ev));
-    }
+    for (const item of res.items)
+      out.push(item.ok ? recordItem(item.value, task.path, opts.xml === true) : item);
     if (out.length) yield out;
   }
 }

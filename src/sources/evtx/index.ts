@@ -21,7 +21,7 @@ export type { EvtxFileHeaderInfo } from './file-header.js';
 export { FILE_HEADER_BLOCK } from './file-header.js';
 export type { EvtxRecord } from './record.js';
 export { MAX_RECORDS_PER_CHUNK } from './resync.js';
-export { readEvtx, readEvtxBatches } from './stream.js';
+export { readEvtx, readEvtxBatches, recordItem } from './stream.js';
 export { recordToEvent } from './to-event.js';
 
 /**

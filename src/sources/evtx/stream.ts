@@ -10,6 +10,7 @@ import type { EventWithXml, ReaderInput, ReadOptions, SourceItem } from '../type
 import { CHUNK_SIZE } from './chunk.js';
 import { BadChunkCounter, fileTruncation, layoutOf, parseBlock, readHeaderBlock } from './file.js';
 import { type EvtxFileHeaderInfo, FILE_HEADER_BLOCK } from './file-header.js';
+import type { EvtxRecord } from './record.js';
 import { renderNodesXml } from './render-xml.js';
 import { recordToEvent } from './to-event.js';
 
@@ -49,6 +50,17 @@ async function* blocks(
     }
   }
   if (buf && fill > 0) yield buf.subarray(0, fill);
+}
+
+/**
+ * The event of a parsed record as readers hand it on; with `xml`, carrying the XML Windows
+ * renders, from the record itself (every EVTX path uses this, so output never depends on which
+ * path read the record).
+ */
+export function recordItem(rec: EvtxRecord, file: string, xml: boolean): SourceItem {
+  const ev: EventWithXml = recordToEvent(rec, file);
+  if (xml) ev.xml = renderNodesXml(rec.nodes);
+  return ok(ev);
 }
 
 /** Read an EVTX stream as events; bad chunks and records are yielded as issues. */
@@ -124,16 +136,7 @@ export async function* readEvtxBatches(
     }
     const res = parseBlock(block, file, idx, offset, flags, recover);
     for (const i of res.issues) if (bad.admit(i)) out.push(err(i));
-    for (const r of res.items) {
-      if (!r.ok) {
-        out.push(r);
-        continue;
-      }
-      const ev: EventWithXml = recordToEvent(r.value, file);
-      // The XML Windows renders, from the record itself (as chunk-range tasks do).
-      if (opts.xml) ev.xml = renderNodesXml(r.value.nodes);
-      out.push(ok(ev));
-    }
+    for (const r of res.items) out.push(r.ok ? recordItem(r.value, file, opts.xml === true) : r);
     offset += block.length;
     idx++;
     if (out.length) yield out;
