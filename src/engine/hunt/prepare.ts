@@ -206,6 +206,15 @@ function addTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   else m.set(k, [v]);
 }
 
+function innerMap<K, K2, V>(m: Map<K, Map<K2, V>>, k: K): Map<K2, V> {
+  let inner = m.get(k);
+  if (!inner) {
+    inner = new Map();
+    m.set(k, inner);
+  }
+  return inner;
+}
+
 function groupsOf(raw: Map<string, Map<number, IndexEntry[]>>, needles: NeedleIndex, usePrefilters: boolean) {
   const out = new Map<string, Map<number, TargetGroup[]>>();
   for (const [ch, byId] of raw) {
@@ -232,20 +241,12 @@ function buildIndex(entries: readonly IndexEntry[], needles: NeedleIndex, usePre
     for (const ch of concrete) {
       const key = ch.toLowerCase();
       if (route) {
-        let byId = routedRaw.get(key);
-        if (!byId) {
-          byId = new Map();
-          routedRaw.set(key, byId);
-        }
+        const byId = innerMap(routedRaw, key);
         for (const id of route) addTo(byId, id, entry);
         addTo(routedAllRaw, key, entry);
         continue;
       }
-      let byId = raw.get(key);
-      if (!byId) {
-        byId = new Map();
-        raw.set(key, byId);
-      }
+      const byId = innerMap(raw, key);
       for (const id of t.eventIds ?? [-1]) addTo(byId, id, entry);
     }
   }
