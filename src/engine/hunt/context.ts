@@ -50,6 +50,8 @@ export interface RuleContext {
   /** Every loaded rule's key with its id and name, to resolve correlation references. */
   refs: Array<{ key: string; id?: string; name?: string }>;
   logsourceFiles: string[];
+  /** Where parsed mapping files are cached (the rule cache directory), if anywhere. */
+  cacheDir?: string;
 }
 
 export function ruleContext(p: PreparedRules, cfg: HuntRuleConfig): RuleContext {
@@ -62,5 +64,6 @@ export function ruleContext(p: PreparedRules, cfg: HuntRuleConfig): RuleContext 
       ...(r.rule.name ? { name: r.rule.name } : {}),
     })),
     logsourceFiles: cfg.logsourceFiles ?? [],
+    ...(cfg.cacheDir ? { cacheDir: cfg.cacheDir } : {}),
   };
 }

@@ -297,7 +297,10 @@ export async function loadHuntRules(cfg: HuntRuleConfig): Promise<HuntRuleLoad> 
  */
 export async function prepareRules(cfg: HuntRuleConfig, loaded?: HuntRuleLoad): Promise<PreparedRules> {
   const issues: Issue[] = [];
-  const ls = loadLogsourceMap(cfg.logsourceFiles?.length ? { extraFiles: cfg.logsourceFiles } : {});
+  const ls = loadLogsourceMap({
+    ...(cfg.logsourceFiles?.length ? { extraFiles: cfg.logsourceFiles } : {}),
+    ...(cfg.cacheDir ? { cacheDir: cfg.cacheDir } : {}),
+  });
   if (!ls.ok) {
     throw new Error(`logsource mapping cannot load: ${ls.issues.map((i) => i.message).join('; ')}`);
   }

@@ -88,7 +88,10 @@ export function correlate(
   if (!ctx.correlations.length || !inputs.length) return { findings: [], issues: [] };
   let map = logsources;
   if (!map) {
-    const ls = loadLogsourceMap(ctx.logsourceFiles.length ? { extraFiles: ctx.logsourceFiles } : {});
+    const ls = loadLogsourceMap({
+      ...(ctx.logsourceFiles.length ? { extraFiles: ctx.logsourceFiles } : {}),
+      ...(ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {}),
+    });
     if (!ls.ok) return { findings: [], issues: [...ls.issues] };
     map = ls.value;
   }

@@ -56,31 +56,40 @@ class Automaton {
         const c = n.charCodeAt(i);
         if (c >= 128 && !this.wide.has(c)) this.wide.set(c, next++);
       }
-    // The trie: one map from (state, class) to child; edges kept in creation order.
-    const classes = next;
-    const child = new Map<number, number>();
+    // The trie, built from the needles in sorted order: a needle shares its path with the one
+    // before it up to their common prefix (classes map characters one to one, as needles are
+    // lower-case), so no lookup by (state, class) is needed. Edges are kept in creation order.
     const edgeFrom: number[] = [];
     const edgeCls: number[] = [];
     const edgeTo: number[] = [];
     const endState = new Int32Array(needles.length);
+    const sorted = needles.map((_, id) => id);
+    sorted.sort((a, b) => {
+      const x = needles[a] as string;
+      const y = needles[b] as string;
+      return x < y ? -1 : x > y ? 1 : 0;
+    });
+    /** `path[d]`: the state after the first `d` characters of the previous needle. */
+    const path = [0];
+    let prev = '';
     let states = 1;
-    needles.forEach((needle, id) => {
-      let st = 0;
-      for (let i = 0; i < needle.length; i++) {
-        const k = this.classOf(needle.charCodeAt(i));
-        const key = st * classes + k;
-        let t = child.get(key);
-        if (t === undefined) {
-          t = states++;
-          child.set(key, t);
-          edgeFrom.push(st);
-          edgeCls.push(k);
-          edgeTo.push(t);
-        }
+    for (const id of sorted) {
+      const needle = needles[id] as string;
+      const common = Math.min(prev.length, needle.length);
+      let d = 0;
+      while (d < common && prev.charCodeAt(d) === needle.charCodeAt(d)) d++;
+      let st = path[d] as number;
+      for (let i = d; i < needle.length; i++) {
+        const t = states++;
+        edgeFrom.push(st);
+        edgeCls.push(this.classOf(needle.charCodeAt(i)));
+        edgeTo.push(t);
         st = t;
+        path[i + 1] = t;
       }
       endState[id] = st;
-    });
+      prev = needle;
+    }
     const n = states;
     // Children per state (creation numbering), then a breadth-first renumbering.
     const firstKid = new Int32Array(n + 1);
@@ -118,11 +127,6 @@ class Automaton {
       }
     }
     this.edgeStart[n] = edges;
-    // Trie edge lookup during the build (renumbered states).
-    const go = (st: number, k: number): number => {
-      const t = child.get((order[st] as number) * classes + k);
-      return t === undefined ? -1 : (renum[t] as number);
-    };
     // Failure links and dense rows in one breadth-first pass: a state's failure state is
     // shallower, so numbered lower and complete (link and row) by the time it is needed. A dense
     // row is its failure state's row with the state's own edges written over it.
@@ -154,7 +158,7 @@ class Automaton {
             g = dense[f * width + k] as number;
             break;
           }
-          g = go(f, k);
+          g = this.edge(f, k);
           if (g >= 0 || f === 0) break;
           f = fail[f] as number;
         }
@@ -185,11 +189,9 @@ class Automaton {
     }
     for (let st = 1; st < n; st++) {
       const f = this.fail[st] as number;
-      this.outIds.copyWithin(
-        ownFill[st] as number,
-        this.outStart[f] as number,
-        this.outStart[f + 1] as number,
-      );
+      const from = this.outStart[f] as number;
+      const to = this.outStart[f + 1] as number;
+      if (to > from) this.outIds.copyWithin(ownFill[st] as number, from, to);
     }
     // Dense entries carry whether needles end in the state they lead to (see `encode`).
     for (let i = 0; i < dense.length; i++) dense[i] = this.encode(dense[i] as number);

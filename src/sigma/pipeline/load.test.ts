@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -114,5 +114,30 @@ describe('loadLogsourceMap', () => {
       expect(collected.value.issues.map((i) => i.code)).toEqual(['logsource-unknown-target']);
       expect(collected.value.resolve({ product: 'acme', service: 'x' })).toBeNull();
     }
+  });
+
+  it('keeps parsed mapping files in a cache directory: same map, an edited file parsed again', () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'fathom-logsource-cache-'));
+    const yaml = (id: string) =>
+      ['targets:', `  - id: ${id}`, '    channels: [ACME]', '    eventIds: [1]', 'logsources:'].join('\n') +
+      `\n  - { product: acme, targets: [${id}] }\n`;
+    const site = file('cached.yml', yaml('acme-one'));
+    const ids = (m: ReturnType<typeof loadLogsourceMap>) =>
+      m.ok ? m.value.resolve({ product: 'acme' })?.map((t) => t.id) : m.issues;
+    const plain = loadLogsourceMap({ extraFiles: [site] });
+    const first = loadLogsourceMap({ extraFiles: [site], cacheDir });
+    const entries = readdirSync(cacheDir).filter((n) => n.startsWith('logsource-'));
+    // The shipped files and the user's file, one entry each.
+    expect(entries.length).toBeGreaterThanOrEqual(2);
+    const second = loadLogsourceMap({ extraFiles: [site], cacheDir });
+    expect(ids(first)).toEqual(['acme-one']);
+    expect(ids(second)).toEqual(ids(plain));
+    if (second.ok && plain.ok) expect(second.value.targets).toEqual(plain.value.targets);
+    // A corrupt entry is a miss, not an error.
+    for (const n of readdirSync(cacheDir)) writeFileSync(join(cacheDir, n), 'not v8');
+    expect(ids(loadLogsourceMap({ extraFiles: [site], cacheDir }))).toEqual(['acme-one']);
+    // An edited file is parsed again.
+    writeFileSync(site, yaml('acme-two'));
+    expect(ids(loadLogsourceMap({ extraFiles: [site], cacheDir }))).toEqual(['acme-two']);
   });
 });

@@ -4,14 +4,18 @@
  * root) plus the user's extra files, merged in that order, into a `LogsourceMap` that resolves
  * a rule's `logsource` to its targets. Unknown logsources resolve to `null`, never to "every event".
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { deserialize, serialize } from 'node:v8';
+import { readCacheEntry, writeCacheEntry } from '../../core/disk-cache.js';
 import type { Issue } from '../../core/issue.js';
 import { issue } from '../../core/issue.js';
 import type { Result } from '../../core/result.js';
 import { err, ok } from '../../core/result.js';
-import type { LogsourceEntry } from './schema.js';
+import { buildStamp } from '../rule/cache.js';
+import type { LogsourceEntry, ParsedMappingFile } from './schema.js';
 import { parseMappingFile } from './schema.js';
 import type { LogsourceSelector, LogsourceTarget } from './types.js';
 
@@ -32,6 +36,42 @@ export interface LoadLogsourceOptions {
   dataDir?: string;
   /** Return the map with every issue instead of failing on the first error (lint, UI). */
   collectIssues?: boolean;
+  /**
+   * Keep each file's parsed form in this cache directory, keyed by its path, its text and this
+   * build of Fathom (parsing the YAML is most of loading the map).
+   */
+  cacheDir?: string;
+}
+
+const CACHE_PREFIX = 'logsource-';
+/** Parsed mapping files kept (the shipped ones plus a few users' own). */
+const CACHE_KEEP = 32;
+
+function isParsedMappingFile(v: unknown): v is ParsedMappingFile {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Record<string, unknown>;
+  return Array.isArray(o.targets) && Array.isArray(o.entries) && Array.isArray(o.issues);
+}
+
+/** `parseMappingFile` through the cache in `dir` (when given). */
+function parseMappingFileCached(text: string, file: string, dir: string | undefined): ParsedMappingFile {
+  if (!dir) return parseMappingFile(text, file);
+  const key = createHash('sha256')
+    .update(`fathom-logsource 1\n${buildStamp()}\n${file}\u0000${text}`)
+    .digest('hex')
+    .slice(0, 40);
+  const cached = readCacheEntry(dir, CACHE_PREFIX, key);
+  if (cached) {
+    try {
+      const v = deserialize(cached) as unknown;
+      if (isParsedMappingFile(v)) return v;
+    } catch {
+      // corrupt: parse the file
+    }
+  }
+  const parsed = parseMappingFile(text, file);
+  writeCacheEntry(dir, CACHE_PREFIX, key, serialize(parsed), CACHE_KEEP);
+  return parsed;
 }
 
 /** The folder holding package.json, walking up from this module. */
@@ -138,7 +178,7 @@ export function loadLogsourceMap(opts: LoadLogsourceOptions = {}): Result<Logsou
       );
       continue;
     }
-    const parsed = parseMappingFile(text, f.path);
+    const parsed = parseMappingFileCached(text, f.path, opts.cacheDir);
     issues.push(...parsed.issues);
     for (const t of parsed.targets) {
       const prev = byId.get(t.id);

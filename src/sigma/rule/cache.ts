@@ -8,19 +8,11 @@
  * corrupt cache file is a miss, never an error: the rules are then loaded from their files.
  */
 import { createHash } from 'node:crypto';
-import {
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
+import { readCacheEntry, writeCacheEntry } from '../../core/disk-cache.js';
 import { listRuleFiles, loadRuleFiles } from './load.js';
 import type { LoadOptions, RuleSet } from './types.js';
 
@@ -29,7 +21,6 @@ const CACHE_FORMAT = 1;
 /** Cache files kept per directory (the most recently used). */
 export const RULE_CACHE_KEEP = 8;
 const PREFIX = 'rules-';
-const SUFFIX = '.v8';
 
 /** How a load used the cache: read from it, loaded and stored, or loaded without it. */
 export type RuleCacheUse = 'hit' | 'stored' | 'bypassed';
@@ -49,6 +40,13 @@ export interface CachedLoad {
  * files a fixed time; the times tell local builds apart.
  */
 export function buildStamp(): string {
+  stamp ??= computeBuildStamp();
+  return stamp;
+}
+
+let stamp: string | undefined;
+
+function computeBuildStamp(): string {
   const here = fileURLToPath(import.meta.url);
   const parts: string[] = [];
   let dir = dirname(here);
@@ -105,28 +103,6 @@ function isRuleSet(v: unknown): v is RuleSet {
   return ['rules', 'correlations', 'filters', 'refused', 'issues'].every((k) => Array.isArray(o[k]));
 }
 
-/** Keep the `keep` most recently used cache files of the directory. */
-function prune(dir: string, keep: number): void {
-  const entries: Array<{ path: string; time: number }> = [];
-  for (const n of readdirSync(dir)) {
-    if (!n.startsWith(PREFIX) || !n.endsWith(SUFFIX)) continue;
-    const path = join(dir, n);
-    try {
-      entries.push({ path, time: statSync(path).mtimeMs });
-    } catch {
-      // removed meanwhile
-    }
-  }
-  entries.sort((a, b) => b.time - a.time);
-  for (const e of entries.slice(keep)) {
-    try {
-      unlinkSync(e.path);
-    } catch {
-      // another process got there first
-    }
-  }
-}
-
 /**
  * Load rule files and directories like `loadRuleFiles`, through the cache in `dir`. Options with
  * a per-document callback (`onDocument`, used by lint) bypass the cache: a cached set has no
@@ -144,33 +120,23 @@ export async function loadRuleFilesCached(
   if (key === null) {
     return { set: await loadRuleFiles(paths, opts), cache: 'bypassed', note: 'rule paths not all readable' };
   }
-  const file = join(dir, `${PREFIX}${key}${SUFFIX}`);
-  try {
-    const bytes = readFileSync(file);
-    const v = deserialize(bytes) as unknown;
-    if (isRuleSet(v)) {
-      try {
-        // Touch it: pruning keeps the most recently used.
-        const now = new Date();
-        utimesSync(file, now, now);
-      } catch {
-        // read-only cache: still usable
-      }
-      return { set: v, cache: 'hit', serialized: bytes };
+  const cached = readCacheEntry(dir, PREFIX, key);
+  if (cached) {
+    try {
+      const v = deserialize(cached) as unknown;
+      if (isRuleSet(v)) return { set: v, cache: 'hit', serialized: cached };
+    } catch {
+      // corrupt: load from the files
     }
-  } catch {
-    // absent or unreadable: load from the files
   }
   const set = await loadRuleFiles(paths, opts);
+  let serialized: Uint8Array;
   try {
-    mkdirSync(dir, { recursive: true });
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    const serialized = serialize(set);
-    writeFileSync(tmp, serialized);
-    renameSync(tmp, file);
-    prune(dir, RULE_CACHE_KEEP);
-    return { set, cache: 'stored', serialized };
+    serialized = serialize(set);
   } catch (e) {
     return { set, cache: 'bypassed', note: `cache not written: ${(e as Error).message}` };
   }
+  const failed = writeCacheEntry(dir, PREFIX, key, serialized, RULE_CACHE_KEEP);
+  if (failed !== null) return { set, cache: 'bypassed', note: `cache not written: ${failed}` };
+  return { set, cache: 'stored', serialized };
 }

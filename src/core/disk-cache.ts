@@ -1,0 +1,95 @@
+/**
+ * @module core/disk-cache
+ * Files of derived data kept between runs (loaded rule sets, parsed mapping files): one file per
+ * key in a cache directory, written atomically (a temporary file renamed into place), touched when
+ * read so that pruning keeps the most recently used. Every failure is a miss: a cache that cannot
+ * be read or written only means computing again.
+ */
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+
+const SUFFIX = '.v8';
+
+/** The path of the entry `key` of kind `prefix` in `dir`. */
+function entryPath(dir: string, prefix: string, key: string): string {
+  return join(dir, `${prefix}${key}${SUFFIX}`);
+}
+
+/** The bytes of an entry, or null when absent or unreadable (a hit is touched). */
+export function readCacheEntry(dir: string, prefix: string, key: string): Uint8Array | null {
+  const file = entryPath(dir, prefix, key);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return null;
+  }
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    // read-only cache: still usable
+  }
+  return bytes;
+}
+
+/**
+ * Store an entry, then keep only the `keep` most recently used entries of its kind. Returns the
+ * error message when it could not be written.
+ */
+export function writeCacheEntry(
+  dir: string,
+  prefix: string,
+  key: string,
+  bytes: Uint8Array,
+  keep: number,
+): string | null {
+  const file = entryPath(dir, prefix, key);
+  try {
+    mkdirSync(dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, file);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  prune(dir, prefix, keep);
+  return null;
+}
+
+/** Keep the `keep` most recently used entries of kind `prefix` in `dir`. */
+function prune(dir: string, prefix: string, keep: number): void {
+  const entries: Array<{ path: string; time: number }> = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    if (!n.startsWith(prefix) || !n.endsWith(SUFFIX)) continue;
+    const path = join(dir, n);
+    try {
+      entries.push({ path, time: statSync(path).mtimeMs });
+    } catch {
+      // removed meanwhile
+    }
+  }
+  entries.sort((a, b) => b.time - a.time);
+  for (const e of entries.slice(keep)) {
+    try {
+      unlinkSync(e.path);
+    } catch {
+      // another process got there first
+    }
+  }
+}
