@@ -44,7 +44,11 @@ describe('fathom hunt', () => {
     const first = await runCli(args, { env });
     expect(first.exitCode).toBe(0);
     expect(first.stderr).not.toContain('unchanged since cached');
-    expect(readdirSync(join(cache, 'rules')).filter((n) => n.endsWith('.v8'))).toHaveLength(1);
+    // One loaded rule set, the parsed logsource mapping files and the rules' needle automata.
+    const kinds = readdirSync(join(cache, 'rules')).map((n) => n.replace(/-[0-9a-f]{40}\.v8$/, ''));
+    expect(kinds.filter((k) => k === 'rules')).toHaveLength(1);
+    expect(kinds).toContain('logsource');
+    expect(kinds).toContain('needles');
     const second = await runCli(args, { env });
     expect(second.stderr).toContain('rule files unchanged since cached');
     expect(second.stdout).toBe(first.stdout);

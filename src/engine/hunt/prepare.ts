@@ -404,7 +404,7 @@ export async function prepareRules(cfg: HuntRuleConfig, loaded?: HuntRuleLoad): 
     );
   }
   const index = buildIndex(entries, needles, cfg.prefilterIndex !== false);
-  needles.prepareAll();
+  needles.prepareAll(cfg.cacheDir);
   return {
     rules,
     needles,

@@ -1,3 +1,7 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { testEvent } from '../../../test/utils/events.js';
 import { prng } from '../../../test/utils/evtx-defects.js';
@@ -59,6 +63,55 @@ describe('FieldNeedles', () => {
         expect(found(f)).toEqual(naive(f.needles, texts));
       }
     }
+  });
+
+  it('keeps built automata in a cache directory and refuses damaged entries', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fathom-needles-'));
+    const next = prng(7);
+    const word = (n: number) => Array.from({ length: n }, () => 'abc.\\é'[Math.floor(next() * 6)]).join('');
+    const needles = Array.from({ length: 400 }, () => word(2 + Math.floor(next() * 6)));
+    const texts = Array.from({ length: 200 }, () => word(40));
+    const table = (cells?: number) => {
+      const f = new FieldNeedles(cells);
+      for (const n of needles) f.add(n);
+      return f;
+    };
+    const answers = (f: FieldNeedles) =>
+      texts.map((t, i) => {
+        f.scanField(fieldOf([t]), i + 1);
+        return found(f);
+      });
+    const want = texts.map((t) => naive(table().needles, [t]));
+
+    const first = table();
+    first.prepare(dir);
+    expect(first.automatonSource).toBe('stored');
+    const second = table();
+    second.prepare(dir);
+    expect(second.automatonSource).toBe('cache');
+    expect(answers(second)).toEqual(want);
+    // Other needles or another dense bound are another automaton.
+    const other = table(64);
+    other.prepare(dir);
+    expect(other.automatonSource).toBe('stored');
+    expect(answers(other)).toEqual(want);
+
+    // A damaged entry: an out-of-range state; then bytes that are not v8 data at all.
+    const [entry] = readdirSync(dir).filter((n) => n.startsWith('needles-'));
+    for (const n of readdirSync(dir)) {
+      const parts = deserialize(readFileSync(join(dir, n))) as { fail: Int32Array };
+      parts.fail[parts.fail.length - 1] = 1 << 30;
+      writeFileSync(join(dir, n), serialize(parts));
+    }
+    const damaged = table();
+    damaged.prepare(dir);
+    expect(damaged.automatonSource).toBe('stored');
+    expect(answers(damaged)).toEqual(want);
+    writeFileSync(join(dir, entry as string), 'not v8');
+    const garbage = table();
+    garbage.prepare(dir);
+    expect(garbage.automatonSource).not.toBe('cache');
+    expect(answers(garbage)).toEqual(want);
   });
 
   it('scans once per generation and again after needles are added', () => {

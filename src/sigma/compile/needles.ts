@@ -12,6 +12,10 @@
  * scan. Deeper states, and characters outside ASCII, keep only their trie edges and follow
  * failure links. Memory is bounded per field by `DENSE_CELLS`.
  */
+import { createHash } from 'node:crypto';
+import { deserialize, serialize } from 'node:v8';
+import { readCacheEntry, writeCacheEntry } from '../../core/disk-cache.js';
+import { buildStamp } from '../rule/cache.js';
 import type { EventView } from '../view.js';
 import type { FieldText } from './memo.js';
 import { allTexts, fieldText, memoGeneration } from './memo.js';
@@ -19,10 +23,25 @@ import { allTexts, fieldText, memoGeneration } from './memo.js';
 /** Upper bound on dense-row cells (Int32) per field: 1 MiB. */
 const DENSE_CELLS = 1 << 18;
 
+/** An automaton's tables as plain data (for the on-disk cache). */
+interface AutomatonParts {
+  ascii: Uint8Array;
+  wide: Map<number, number>;
+  denseWidth: number;
+  denseStates: number;
+  dense: Int32Array;
+  edgeStart: Int32Array;
+  edgeClass: Int32Array;
+  edgeTarget: Int32Array;
+  fail: Int32Array;
+  outStart: Int32Array;
+  outIds: Int32Array;
+}
+
 /** The automaton of one field's needles (immutable once built). */
 class Automaton {
   /** ASCII code → dense class (0: a character no needle uses; at most 129 classes). */
-  readonly ascii = new Uint8Array(128);
+  readonly ascii: Uint8Array = new Uint8Array(128);
   /** Other characters the needles use → class (≥ `denseWidth`). */
   readonly wide = new Map<number, number>();
   readonly denseWidth: number;
@@ -38,7 +57,22 @@ class Automaton {
   readonly outStart: Int32Array;
   readonly outIds: Int32Array;
 
-  constructor(needles: readonly string[], denseCells: number) {
+  /** Build the automaton of `needles`, or take the tables `from` a cached build of the same needles. */
+  constructor(needles: readonly string[], denseCells: number, from?: AutomatonParts) {
+    if (from) {
+      this.ascii = from.ascii;
+      this.wide = from.wide;
+      this.denseWidth = from.denseWidth;
+      this.denseStates = from.denseStates;
+      this.dense = from.dense;
+      this.edgeStart = from.edgeStart;
+      this.edgeClass = from.edgeClass;
+      this.edgeTarget = from.edgeTarget;
+      this.fail = from.fail;
+      this.outStart = from.outStart;
+      this.outIds = from.outIds;
+      return;
+    }
     // Classes: ASCII characters first (dense), then the rest.
     let width = 1;
     for (const n of needles)
@@ -197,6 +231,35 @@ class Automaton {
     for (let i = 0; i < dense.length; i++) dense[i] = this.encode(dense[i] as number);
   }
 
+  parts(): AutomatonParts {
+    const {
+      ascii,
+      wide,
+      denseWidth,
+      denseStates,
+      dense,
+      edgeStart,
+      edgeClass,
+      edgeTarget,
+      fail,
+      outStart,
+      outIds,
+    } = this;
+    return {
+      ascii,
+      wide,
+      denseWidth,
+      denseStates,
+      dense,
+      edgeStart,
+      edgeClass,
+      edgeTarget,
+      fail,
+      outStart,
+      outIds,
+    };
+  }
+
   /** A dense entry: the state, bitwise negated when needles end there (the scan checks the sign). */
   private encode(st: number): number {
     return this.outStart[st] === this.outStart[st + 1] ? st : ~st;
@@ -230,6 +293,74 @@ class Automaton {
       s = this.fail[s] as number;
     }
   }
+}
+
+/** Whether every index in `a` lies in `[0, limit)`. */
+function inRange(a: Int32Array, limit: number): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i] as number;
+    if (v < 0 || v >= limit) return false;
+  }
+  return true;
+}
+
+/** Whether `a` is a non-decreasing offset table from 0 to `end` (`count + 1` entries). */
+function offsets(a: unknown, count: number, end: number): a is Int32Array {
+  if (!(a instanceof Int32Array) || a.length !== count + 1 || a[0] !== 0 || a[count] !== end) return false;
+  for (let i = 0; i < count; i++) if ((a[i] as number) > (a[i + 1] as number)) return false;
+  return true;
+}
+
+/**
+ * Whether cached tables are a well-formed automaton over `needles` needles: every table has the
+ * size the others imply and every state, class and needle id is in range, so a damaged cache file
+ * can neither crash a scan nor send it out of its tables.
+ */
+function validParts(v: unknown, needles: number): v is AutomatonParts {
+  if (typeof v !== 'object' || v === null) return false;
+  const p = v as Partial<AutomatonParts>;
+  const { ascii, wide, denseWidth, denseStates, dense, edgeClass, edgeTarget, fail, outIds } = p;
+  if (!(ascii instanceof Uint8Array) || ascii.length !== 128 || !(wide instanceof Map)) return false;
+  if (!(fail instanceof Int32Array) || !(dense instanceof Int32Array)) return false;
+  if (
+    !(edgeClass instanceof Int32Array) ||
+    !(edgeTarget instanceof Int32Array) ||
+    !(outIds instanceof Int32Array)
+  )
+    return false;
+  const n = fail.length;
+  if (!Number.isInteger(denseWidth) || !Number.isInteger(denseStates)) return false;
+  const w = denseWidth as number;
+  const ds = denseStates as number;
+  if (n < 1 || w < 1 || w > 129 || ds < 1 || ds > n || dense.length !== ds * w) return false;
+  if (edgeClass.length !== edgeTarget.length || !offsets(p.edgeStart, n, edgeClass.length)) return false;
+  if (!offsets(p.outStart, n, outIds.length)) return false;
+  let classes = w;
+  for (const [c, k] of wide) {
+    if (!Number.isInteger(c) || !Number.isInteger(k) || k < w) return false;
+    classes = Math.max(classes, k + 1);
+  }
+  for (let c = 0; c < 128; c++) if ((ascii[c] as number) >= w) return false;
+  for (let i = 0; i < dense.length; i++) {
+    const v = dense[i] as number;
+    if ((v < 0 ? ~v : v) >= n) return false;
+  }
+  return (
+    inRange(edgeClass, classes) && inRange(edgeTarget, n) && inRange(fail, n) && inRange(outIds, needles)
+  );
+}
+
+const AUTOMATON_PREFIX = 'needles-';
+/** Automata kept: a rule set has about 150 fields (SigmaHQ Windows: 134, ~24 MB), so about two sets. */
+const AUTOMATON_KEEP = 300;
+
+/** The cache key of the automaton of `needles` (in order) built by this build of Fathom. */
+function automatonKey(needles: readonly string[], denseCells: number): string {
+  return createHash('sha256')
+    .update(`fathom-needles 1\n${buildStamp()}\n${denseCells}\n`)
+    .update(JSON.stringify(needles))
+    .digest('hex')
+    .slice(0, 40);
 }
 
 /** A copy of `a` with twice the room. */
@@ -282,13 +413,42 @@ export class FieldNeedles {
     return id;
   }
 
-  /** Build the automaton now (else the first scan does). */
-  prepare(): void {
-    if (!this.automaton) this.build();
+  /**
+   * Build the automaton now (else the first scan does); with `cacheDir`, take it from the cache
+   * there when these needles were built before, else store it there.
+   */
+  prepare(cacheDir?: string): void {
+    if (!this.automaton) this.build(cacheDir);
   }
 
-  private build(): Automaton {
+  /** How the current automaton was made: built here, read from the cache, or built and stored. */
+  automatonSource: 'built' | 'cache' | 'stored' | null = null;
+
+  /** The automaton of the current needles, from the cache in `cacheDir` when it has them. */
+  private compile(cacheDir: string | undefined): Automaton {
+    this.automatonSource = 'built';
+    if (!cacheDir) return new Automaton(this.needles, this.denseCells);
+    const key = automatonKey(this.needles, this.denseCells);
+    const bytes = readCacheEntry(cacheDir, AUTOMATON_PREFIX, key);
+    if (bytes) {
+      try {
+        const parts = deserialize(bytes) as unknown;
+        if (validParts(parts, this.needles.length)) {
+          this.automatonSource = 'cache';
+          return new Automaton(this.needles, this.denseCells, parts);
+        }
+      } catch {
+        // damaged: build it again
+      }
+    }
     const a = new Automaton(this.needles, this.denseCells);
+    if (writeCacheEntry(cacheDir, AUTOMATON_PREFIX, key, serialize(a.parts()), AUTOMATON_KEEP) === null)
+      this.automatonSource = 'stored';
+    return a;
+  }
+
+  private build(cacheDir?: string): Automaton {
+    const a = this.compile(cacheDir);
     const n = this.needles.length;
     const stamp = new Int32Array(n).fill(-1);
     stamp.set(this.stamp.subarray(0, Math.min(this.stamp.length, n)));
@@ -468,9 +628,12 @@ export class NeedleIndex {
     return gen;
   }
 
-  /** Build every field's automaton now, so the first events scanned do not pay for it. */
-  prepareAll(): void {
-    for (const f of this.fields.values()) f.prepare();
+  /**
+   * Build every field's automaton now, so the first events scanned do not pay for it; with
+   * `cacheDir`, through the automaton cache there.
+   */
+  prepareAll(cacheDir?: string): void {
+    for (const f of this.fields.values()) f.prepare(cacheDir);
   }
 
   /** Number of distinct needles per field (for reports and tests). */
