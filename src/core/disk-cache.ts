@@ -5,6 +5,8 @@
  * read so that pruning keeps the most recently used. Every failure is a miss: a cache that cannot
  * be read or written only means computing again.
  */
+
+import { randomUUID } from 'node:crypto';
 import {
   mkdirSync,
   readdirSync,
@@ -54,12 +56,18 @@ export function writeCacheEntry(
   keep: number,
 ): string | null {
   const file = entryPath(dir, prefix, key);
+  // Unique per writer: worker threads share the process id and may store the same entry at once.
+  const tmp = `${file}.${randomUUID()}.tmp`;
   try {
     mkdirSync(dir, { recursive: true });
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
     writeFileSync(tmp, bytes);
     renameSync(tmp, file);
   } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // never written
+    }
     return (e as Error).message;
   }
   prune(dir, prefix, keep);
