@@ -97,7 +97,6 @@ describe('FieldNeedles', () => {
     expect(answers(other)).toEqual(want);
 
     // A damaged entry: an out-of-range state; then bytes that are not v8 data at all.
-    const [entry] = readdirSync(dir).filter((n) => n.startsWith('needles-'));
     for (const n of readdirSync(dir)) {
       const parts = deserialize(readFileSync(join(dir, n))) as { fail: Int32Array };
       parts.fail[parts.fail.length - 1] = 1 << 30;
@@ -107,10 +106,10 @@ describe('FieldNeedles', () => {
     damaged.prepare(dir);
     expect(damaged.automatonSource).toBe('stored');
     expect(answers(damaged)).toEqual(want);
-    writeFileSync(join(dir, entry as string), 'not v8');
+    for (const n of readdirSync(dir)) writeFileSync(join(dir, n), 'not v8');
     const garbage = table();
     garbage.prepare(dir);
-    expect(garbage.automatonSource).not.toBe('cache');
+    expect(garbage.automatonSource).toBe('stored');
     expect(answers(garbage)).toEqual(want);
   });
 
