@@ -231,33 +231,14 @@ class Automaton {
     for (let i = 0; i < dense.length; i++) dense[i] = this.encode(dense[i] as number);
   }
 
+  /** The tables as plain data (they are shared, not copied: the automaton never changes them). */
   parts(): AutomatonParts {
-    const {
-      ascii,
-      wide,
-      denseWidth,
-      denseStates,
-      dense,
-      edgeStart,
-      edgeClass,
-      edgeTarget,
-      fail,
-      outStart,
-      outIds,
-    } = this;
-    return {
-      ascii,
-      wide,
-      denseWidth,
-      denseStates,
-      dense,
-      edgeStart,
-      edgeClass,
-      edgeTarget,
-      fail,
-      outStart,
-      outIds,
-    };
+    const { ascii, wide, denseWidth, denseStates, dense, fail, outStart, outIds } = this;
+    return { ascii, wide, denseWidth, denseStates, dense, ...this.edges(), fail, outStart, outIds };
+  }
+
+  private edges(): Pick<AutomatonParts, 'edgeStart' | 'edgeClass' | 'edgeTarget'> {
+    return { edgeStart: this.edgeStart, edgeClass: this.edgeClass, edgeTarget: this.edgeTarget };
   }
 
   /** A dense entry: the state, bitwise negated when needles end there (the scan checks the sign). */
