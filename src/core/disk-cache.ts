@@ -45,15 +45,16 @@ export function readCacheEntry(dir: string, prefix: string, key: string): Uint8A
 }
 
 /**
- * Store an entry, then keep only the `keep` most recently used entries of its kind. Returns the
- * error message when it could not be written.
+ * Store an entry, then (with `keep`) keep only the `keep` most recently used entries of its kind;
+ * a caller storing many entries at once leaves `keep` out and calls `pruneCacheEntries` once.
+ * Returns the error message when it could not be written.
  */
 export function writeCacheEntry(
   dir: string,
   prefix: string,
   key: string,
   bytes: Uint8Array,
-  keep: number,
+  keep?: number,
 ): string | null {
   const file = entryPath(dir, prefix, key);
   // Unique per writer: worker threads share the process id and may store the same entry at once.
@@ -70,12 +71,12 @@ export function writeCacheEntry(
     }
     return (e as Error).message;
   }
-  prune(dir, prefix, keep);
+  if (keep !== undefined) pruneCacheEntries(dir, prefix, keep);
   return null;
 }
 
 /** Keep the `keep` most recently used entries of kind `prefix` in `dir`. */
-function prune(dir: string, prefix: string, keep: number): void {
+export function pruneCacheEntries(dir: string, prefix: string, keep: number): void {
   const entries: Array<{ path: string; time: number }> = [];
   let names: string[];
   try {

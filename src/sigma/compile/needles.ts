@@ -14,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
-import { readCacheEntry, writeCacheEntry } from '../../core/disk-cache.js';
+import { pruneCacheEntries, readCacheEntry, writeCacheEntry } from '../../core/disk-cache.js';
 import { buildStamp } from '../rule/cache.js';
 import type { EventView } from '../view.js';
 import type { FieldText } from './memo.js';
@@ -396,7 +396,8 @@ export class FieldNeedles {
 
   /**
    * Build the automaton now (else the first scan does); with `cacheDir`, take it from the cache
-   * there when these needles were built before, else store it there.
+   * there when these needles were built before, else store it there (`NeedleIndex.prepareAll`
+   * keeps the cache bounded).
    */
   prepare(cacheDir?: string): void {
     if (!this.automaton) this.build(cacheDir);
@@ -423,7 +424,7 @@ export class FieldNeedles {
       }
     }
     const a = new Automaton(this.needles, this.denseCells);
-    if (writeCacheEntry(cacheDir, AUTOMATON_PREFIX, key, serialize(a.parts()), AUTOMATON_KEEP) === null)
+    if (writeCacheEntry(cacheDir, AUTOMATON_PREFIX, key, serialize(a.parts())) === null)
       this.automatonSource = 'stored';
     return a;
   }
@@ -614,7 +615,12 @@ export class NeedleIndex {
    * `cacheDir`, through the automaton cache there.
    */
   prepareAll(cacheDir?: string): void {
-    for (const f of this.fields.values()) f.prepare(cacheDir);
+    let stored = false;
+    for (const f of this.fields.values()) {
+      f.prepare(cacheDir);
+      stored ||= f.automatonSource === 'stored';
+    }
+    if (cacheDir && stored) pruneCacheEntries(cacheDir, AUTOMATON_PREFIX, AUTOMATON_KEEP);
   }
 
   /** Number of distinct needles per field (for reports and tests). */
