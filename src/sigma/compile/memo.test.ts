@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Event } from '../../model/event.js';
 import type { EventView } from '../view.js';
 import { plainView } from '../view.js';
-import { fieldText, lowers, memoGeneration } from './memo.js';
+import { allTexts, fieldText, lowers, memoGeneration } from './memo.js';
 
 const ev = (v: string): Event => ({
   kind: 'x',
@@ -54,5 +54,29 @@ describe('per-event memo', () => {
     expect(fieldText(view, 'A').texts).toEqual(['one']);
     e = ev('two');
     expect(fieldText(view, 'A').texts).toEqual(['two']);
+  });
+
+  it('refills reused entries whole: fewer members, absent fields, lower case and keyword texts', () => {
+    const withFields = (fields: Event['fields']): Event => ({ ...ev(''), fields });
+    const seq: Array<[Event['fields'], string[]]> = [
+      [{ A: ['X', 'Y', 'Z'], B: 'b' }, ['X', 'Y', 'Z']],
+      [{ A: ['Q'] }, ['Q']],
+      [{ B: 'only b' }, []],
+      [{ A: 7 }, ['7']],
+    ];
+    // Every value as text, computed afresh.
+    const texts = (v: unknown): string[] =>
+      Array.isArray(v) ? v.flatMap(texts) : v === null || v === undefined ? [] : [String(v)];
+    // One view object per event, as engines make them; the memo's slots are reused round-robin.
+    for (let round = 0; round < 3; round++) {
+      for (const [fields, a] of seq) {
+        const view = plainView(withFields(fields));
+        expect(fieldText(view, 'A').texts).toEqual(a);
+        expect(lowers(fieldText(view, 'A'))).toEqual(a.map((t) => t.toLowerCase()));
+        expect(fieldText(view, 'A').raw).toEqual(fields.A);
+        expect(allTexts(view).texts).toEqual(texts(plainView(withFields(fields)).allValues()));
+        expect(allTexts(view).texts).toContain(fields.B ?? String(fields.A));
+      }
+    }
   });
 });

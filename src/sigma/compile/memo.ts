@@ -4,8 +4,10 @@
  * computed at most once per event and view, whatever the number of rules that read it. A few
  * slots keyed by the identity of the view and its event let an engine alternate between the views
  * of one event (e.g. a Sysmon view and a translated 4688 view) without losing the memo; a slot is
- * reused when another event arrives, so matching allocates per event and field read, never per
- * rule. A view must not be mutated while it is being matched.
+ * reused when another event arrives, and its entries are refilled in place (stamped with the
+ * slot's generation), so reading a field allocates nothing beyond its texts. What `fieldText`
+ * returns is valid until the slot moves to another event. A view must not be mutated while it is
+ * being matched.
  */
 import type { FieldValue } from '../../model/event.js';
 import type { EventView } from '../view.js';
@@ -19,23 +21,35 @@ export interface FieldText {
   lowers: string[] | null;
 }
 
+/** A slot's memo of one field, valid while `generation` is the slot's (then refilled in place). */
+interface Entry extends FieldText {
+  raw: FieldValue | undefined;
+  readonly texts: string[];
+  generation: number;
+}
+
 interface Slot {
   view: EventView | null;
   event: unknown;
   /** Unique per (slot, event): stamps derived results such as needle scans. */
   generation: number;
-  readonly fields: Map<string, FieldText>;
-  keyword: FieldText | null;
+  /** Entries by field name, kept from event to event (no allocation per event and field). */
+  readonly fields: Map<string, Entry>;
+  readonly keyword: Entry;
 }
 
-const EMPTY: readonly string[] = Object.freeze([]);
+/** Field names a slot keeps entries for before it starts over (rules read a bounded set). */
+const MAX_ENTRIES = 4096;
+
+const newEntry = (): Entry => ({ raw: undefined, texts: [], lowers: null, generation: -1 });
+
 const SLOTS = 4;
 const slots: Slot[] = Array.from({ length: SLOTS }, () => ({
   view: null,
   event: null,
   generation: 0,
-  fields: new Map<string, FieldText>(),
-  keyword: null,
+  fields: new Map<string, Entry>(),
+  keyword: newEntry(),
 }));
 let current = slots[0] as Slot;
 let nextVictim = 0;
@@ -54,45 +68,50 @@ function slotOf(view: EventView): Slot {
   s.view = view;
   s.event = view.event;
   s.generation = ++generations;
-  s.fields.clear();
-  s.keyword = null;
+  if (s.fields.size > MAX_ENTRIES) s.fields.clear();
   current = s;
   return s;
 }
 
-function textsOf(v: FieldValue | undefined): readonly string[] {
-  if (v === undefined || v === null) return EMPTY;
-  if (typeof v === 'string') return [v];
-  if (typeof v === 'number' || typeof v === 'boolean') return [String(v)];
-  const out: string[] = [];
-  const walk = (x: FieldValue): void => {
-    if (Array.isArray(x)) for (const y of x) walk(y);
-    else if (typeof x === 'string') out.push(x);
-    else if (typeof x === 'number' || typeof x === 'boolean') out.push(String(x));
-  };
-  walk(v);
-  return out;
+/** Put the text of each scalar member of `v` into `out` (null/absent members left out). */
+function fillTexts(out: string[], v: FieldValue | undefined): void {
+  out.length = 0;
+  if (v === undefined || v === null) return;
+  if (typeof v === 'string') out.push(v);
+  else if (typeof v === 'number' || typeof v === 'boolean') out.push(String(v));
+  else {
+    const walk = (x: FieldValue): void => {
+      if (Array.isArray(x)) for (const y of x) walk(y);
+      else if (typeof x === 'string') out.push(x);
+      else if (typeof x === 'number' || typeof x === 'boolean') out.push(String(x));
+    };
+    walk(v);
+  }
+}
+
+/** Refill `e` for the slot's current event from field `name` of the view (null: every value). */
+function refill(e: Entry, s: Slot, view: EventView, name: string | null): Entry {
+  e.generation = s.generation;
+  e.raw = name === null ? view.allValues() : view.get(name);
+  fillTexts(e.texts, e.raw);
+  e.lowers = null;
+  return e;
 }
 
 export function fieldText(view: EventView, name: string): FieldText {
   const s = slotOf(view);
-  let f = s.fields.get(name);
-  if (!f) {
-    const raw = view.get(name);
-    f = { raw, texts: textsOf(raw), lowers: null };
-    s.fields.set(name, f);
+  let e = s.fields.get(name);
+  if (e === undefined) {
+    e = newEntry();
+    s.fields.set(name, e);
   }
-  return f;
+  return e.generation === s.generation ? e : refill(e, s, view, name);
 }
 
 /** Every value of the event as text, for keyword searches. */
 export function allTexts(view: EventView): FieldText {
   const s = slotOf(view);
-  if (!s.keyword) {
-    const raw = view.allValues();
-    s.keyword = { raw, texts: textsOf(raw), lowers: null };
-  }
-  return s.keyword;
+  return s.keyword.generation === s.generation ? s.keyword : refill(s.keyword, s, view, null);
 }
 
 export function lowers(f: FieldText): readonly string[] {
