@@ -179,6 +179,33 @@ describe('scalar modifiers', () => {
     expect(parseCidr('::/129')).toBeNull();
   });
 
+  it('gives each address its own answer when ranges and addresses alternate (last parse reused)', () => {
+    const ranges = ['10.0.0.0/8', '192.168.0.0/16', '::ffff:10.0.0.0/104', '2001:db8::/32'].map(
+      (r) => parseCidr(r) as NonNullable<ReturnType<typeof parseCidr>>,
+    );
+    const addrs = [
+      '10.1.1.1',
+      '10.1.1.1',
+      '192.168.3.4',
+      'not an ip',
+      '::ffff:10.9.9.9',
+      '2001:db8::5',
+      '10.1.1.1',
+    ];
+    const want = (r: (typeof ranges)[number], a: string) => {
+      const ip = parseIp(a);
+      if (!ip) return false;
+      const v = r.family === 4 && ip.length === 16 ? ip.slice(12) : ip;
+      if (v.length !== r.net.length) return false;
+      return [...v].every(
+        (b, i) => (b & (i * 8 >= r.prefix ? 0 : 0xff << Math.max(0, 8 - (r.prefix - i * 8)))) === r.net[i],
+      );
+    };
+    for (const a of addrs)
+      for (const r of ranges)
+        expect({ a, r: r.prefix, in: inCidr(r, a) }).toEqual({ a, r: r.prefix, in: want(r, a) });
+  });
+
   it('extracts UTC date parts', () => {
     const t = '2024-12-30T23:59:58.1234567Z';
     expect([

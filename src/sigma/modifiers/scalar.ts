@@ -134,8 +134,19 @@ function masked(ip: Uint8Array, prefix: number): Uint8Array {
 }
 
 /** Whether an address (text) lies in a range; IPv4-mapped IPv6 addresses match IPv4 ranges. */
+/**
+ * The last address text `inCidr` parsed, and its bytes (never changed by readers): the rules of an
+ * event test the same field's address one after another.
+ */
+let lastAddrText: string | undefined;
+let lastAddr: Uint8Array | null = null;
+
 export function inCidr(c: Cidr, addrText: string): boolean {
-  let ip = parseIp(addrText);
+  if (addrText !== lastAddrText) {
+    lastAddrText = addrText;
+    lastAddr = parseIp(addrText);
+  }
+  let ip = lastAddr;
   if (!ip) return false;
   if (c.family === 4 && ip.length === 16) {
     const mapped = ip.slice(0, 10).every((b) => b === 0) && ip[10] === 0xff && ip[11] === 0xff;
