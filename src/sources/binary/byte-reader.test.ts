@@ -49,6 +49,21 @@ describe('ByteReader', () => {
     const b = new Uint8Array(8);
     new DataView(b.buffer).setBigUint64(0, t, true);
     expect(new ByteReader(b).filetime(0, 'x')).toBe('2016-09-21T03:40:41.8652343Z');
+    // Past year 9999 the year takes the digits it needs (the largest FILETIME is in 60056).
+    expect(filetimeToIso(0xffffffff, 0xffffffff)).toMatch(/^60056-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/);
+    // Random times from 1601 to 9999 against Date's calendar.
+    let seed = 12345;
+    const next = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed;
+    };
+    const span = 2650467743999999999n; // 9999-12-31T23:59:59.9999999Z
+    for (let i = 0; i < 2000; i++) {
+      const ticks = ((BigInt(next()) << 32n) | BigInt(next())) % span;
+      const ms = Number(ticks / 10000n) - 11644473600000;
+      const want = `${new Date(ms).toISOString().slice(0, 19)}.${String(ticks % 10000000n).padStart(7, '0')}Z`;
+      expect(filetimeToIso(Number(ticks & 0xffffffffn), Number(ticks >> 32n))).toBe(want);
+    }
   });
 
   it('renders SYSTEMTIME, GUID (upper case, braces) and SID', () => {

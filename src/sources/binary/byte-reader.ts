@@ -29,6 +29,24 @@ export function tryRead<T>(fn: () => T): Result<T, Issue> {
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0').toUpperCase());
+
+/**
+ * Scratch for fixed-width ASCII renderings (GUIDs, times): written byte by byte and decoded once,
+ * so each rendering allocates its one string and no intermediate ones (a record has several).
+ */
+const ASCII = Buffer.alloc(64);
+const HEX_DIGIT = Buffer.from('0123456789ABCDEF', 'latin1');
+/** Byte order of a GUID's text; -1 is a dash. */
+const GUID_ORDER = [3, 2, 1, 0, -1, 5, 4, -1, 7, 6, -1, 8, 9, -1, 10, 11, 12, 13, 14, 15];
+
+/** Write `n` (0 ≤ n < 10^width) as `width` decimal digits at `at`; returns the position after. */
+function putDigits(at: number, n: number, width: number): number {
+  for (let i = width - 1; i >= 0; i--) {
+    ASCII[at + i] = 0x30 + (n % 10);
+    n = Math.floor(n / 10);
+  }
+  return at + width;
+}
 const FILETIME_UNIX_EPOCH_S = 11644473600;
 
 export interface ByteReaderOptions {
@@ -197,8 +215,19 @@ export class ByteReader {
   guid(off: number, what: string): string {
     this.need(off, 16, what);
     const b = this.bytes;
-    const h = (i: number): string => HEX[b[off + i] as number] as string;
-    return `{${h(3)}${h(2)}${h(1)}${h(0)}-${h(5)}${h(4)}-${h(7)}${h(6)}-${h(8)}${h(9)}-${h(10)}${h(11)}${h(12)}${h(13)}${h(14)}${h(15)}}`;
+    let at = 0;
+    ASCII[at++] = 0x7b; // {
+    for (const i of GUID_ORDER) {
+      if (i < 0) {
+        ASCII[at++] = 0x2d; // -
+        continue;
+      }
+      const v = b[off + i] as number;
+      ASCII[at++] = HEX_DIGIT[v >> 4] as number;
+      ASCII[at++] = HEX_DIGIT[v & 15] as number;
+    }
+    ASCII[at++] = 0x7d; // }
+    return ASCII.toString('latin1', 0, at);
   }
 
   /**
@@ -236,13 +265,33 @@ export function filetimeToIso(lo: number, hi: number): string {
     secs = Number(t / 10000000n);
     frac = Number(t % 10000000n);
   }
-  return `${civil(secs - FILETIME_UNIX_EPOCH_S)}.${String(frac).padStart(7, '0')}Z`;
+  const at = putCivil(secs - FILETIME_UNIX_EPOCH_S);
+  if (at < 0) return `${civil(secs - FILETIME_UNIX_EPOCH_S)}.${String(frac).padStart(7, '0')}Z`;
+  ASCII[at] = 0x2e; // .
+  putDigits(at + 1, frac, 7);
+  ASCII[at + 8] = 0x5a; // Z
+  return ASCII.toString('latin1', 0, at + 9);
 }
 
 const P2 = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
 
-/** `YYYY-MM-DDTHH:MM:SS` of Unix seconds, by integer calendar arithmetic (no Date). */
-function civil(t: number): string {
+/** `YYYY-MM-DDTHH:MM:SS` of Unix seconds into the scratch; -1 (nothing written) outside years 0–9999. */
+function putCivil(t: number): number {
+  const c = civilParts(t);
+  const y = c[0] as number;
+  if (!(y >= 0 && y <= 9999)) return -1;
+  let at = putDigits(0, y, 4);
+  for (let i = 1; i < 6; i++) {
+    ASCII[at++] = i === 3 ? 0x54 : i < 3 ? 0x2d : 0x3a; // T, -, :
+    at = putDigits(at, c[i] as number, 2);
+  }
+  return at;
+}
+
+const PARTS = [0, 0, 0, 0, 0, 0];
+
+/** Year, month, day, hour, minute, second of Unix seconds (a shared array, valid until the next call). */
+function civilParts(t: number): number[] {
   let days = Math.floor(t / 86400);
   const sod = t - days * 86400;
   // Days since 1970-01-01 to a proleptic Gregorian date, shifting the year to start in March.
@@ -260,6 +309,18 @@ function civil(t: number): string {
   const hh = Math.floor(sod / 3600);
   const mi = Math.floor((sod % 3600) / 60);
   const ss = sod % 60;
+  PARTS[0] = y;
+  PARTS[1] = m;
+  PARTS[2] = d;
+  PARTS[3] = hh;
+  PARTS[4] = mi;
+  PARTS[5] = ss;
+  return PARTS;
+}
+
+/** `YYYY-MM-DDTHH:MM:SS` of Unix seconds, by integer calendar arithmetic (no Date). */
+function civil(t: number): string {
+  const [y, m, d, hh, mi, ss] = civilParts(t) as [number, number, number, number, number, number];
   const ys = y >= 0 && y <= 9999 ? String(y).padStart(4, '0') : String(y);
   return `${ys}-${P2[m]}-${P2[d]}T${P2[hh]}:${P2[mi]}:${P2[ss]}`;
 }
