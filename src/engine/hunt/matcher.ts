@@ -87,7 +87,8 @@ export function createEventMatcher(prepared: PreparedRules, sink: MatchSink): Ev
       marks.fill(0);
       epoch = 1;
     }
-    candidates.length = 0;
+    // Overwritten in place (`length = 0` would drop the array's storage every event).
+    let count = 0;
     for (const f of g.byField) {
       // The scan lists each needle found once; it is shared with the rules' own substring tests.
       needles.ensureScanned(view, f.probe);
@@ -99,12 +100,14 @@ export function createEventMatcher(prepared: PreparedRules, sink: MatchSink): Ev
           const p = owners[k] as PreparedRule;
           if (marks[p.seq] !== epoch) {
             marks[p.seq] = epoch;
-            candidates.push(p);
+            candidates[count++] = p;
           }
         }
       }
     }
-    for (const p of candidates) if (runRule(p, event, view, g.target.id, true)) matched++;
+    for (let i = 0; i < count; i++) {
+      if (runRule(candidates[i] as PreparedRule, event, view, g.target.id, true)) matched++;
+    }
     return matched;
   };
 

@@ -73,20 +73,20 @@ function slotOf(view: EventView): Slot {
   return s;
 }
 
-/** Put the text of each scalar member of `v` into `out` (null/absent members left out). */
+/**
+ * Put the text of each scalar member of `v` into `out` (null/absent members left out). The array
+ * is overwritten in place: emptying it with `length = 0` would drop its storage every event.
+ */
 function fillTexts(out: string[], v: FieldValue | undefined): void {
-  out.length = 0;
-  if (v === undefined || v === null) return;
-  if (typeof v === 'string') out.push(v);
-  else if (typeof v === 'number' || typeof v === 'boolean') out.push(String(v));
-  else {
-    const walk = (x: FieldValue): void => {
-      if (Array.isArray(x)) for (const y of x) walk(y);
-      else if (typeof x === 'string') out.push(x);
-      else if (typeof x === 'number' || typeof x === 'boolean') out.push(String(x));
-    };
-    walk(v);
-  }
+  const n = v === undefined || v === null ? 0 : putTexts(out, 0, v);
+  if (out.length !== n) out.length = n;
+}
+
+function putTexts(out: string[], n: number, x: FieldValue): number {
+  if (typeof x === 'string') out[n++] = x;
+  else if (typeof x === 'number' || typeof x === 'boolean') out[n++] = String(x);
+  else if (Array.isArray(x)) for (const y of x) n = putTexts(out, n, y);
+  return n;
 }
 
 /** Refill `e` for the slot's current event from field `name` of the view (null: every value). */

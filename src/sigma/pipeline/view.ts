@@ -17,8 +17,8 @@ import type { FieldMapEntry, FieldValueOrAbsent, LogsourceTarget } from './types
  * of every target looks at it, then the next event comes), so a one-event cache gives "translate
  * once per event" without a WeakMap (V8 WeakMaps slow down badly with millions of short-lived keys).
  */
-let lastEvent: Event | undefined;
-let lastViews = new Map<string, EventView>();
+/** Per target, the last event a view was made for and that view (engines match one event at a time). */
+const lastView = new WeakMap<LogsourceTarget, { event: Event | undefined; view: EventView | undefined }>();
 
 /** A target's translation, compiled once: transform functions bound, value maps lower-cased. */
 interface Compiled {
@@ -77,15 +77,16 @@ function applyValueMap(v: FieldValueOrAbsent, m: Map<string, string>): FieldValu
  * @example makeView(event4688, target).get('ParentProcessId') // '632' from ProcessId 0x278
  */
 export function makeView(event: Event, target: LogsourceTarget): EventView {
-  if (event !== lastEvent) {
-    lastEvent = event;
-    lastViews = new Map();
+  let last = lastView.get(target);
+  if (last === undefined) {
+    last = { event: undefined, view: undefined };
+    lastView.set(target, last);
   }
-  const cached = lastViews.get(target.id);
-  if (cached) return cached;
+  if (last.event === event && last.view !== undefined) return last.view;
   const c = compiled(target);
   const view = c.empty ? plainView(event) : new TranslatedView(event, c);
-  lastViews.set(target.id, view);
+  last.event = event;
+  last.view = view;
   return view;
 }
 
