@@ -133,7 +133,6 @@ function masked(ip: Uint8Array, prefix: number): Uint8Array {
   return out;
 }
 
-/** Whether an address (text) lies in a range; IPv4-mapped IPv6 addresses match IPv4 ranges. */
 /**
  * The last address text `inCidr` parsed, and its bytes (never changed by readers): the rules of an
  * event test the same field's address one after another.
@@ -141,6 +140,7 @@ function masked(ip: Uint8Array, prefix: number): Uint8Array {
 let lastAddrText: string | undefined;
 let lastAddr: Uint8Array | null = null;
 
+/** Whether an address (text) lies in a range; IPv4-mapped IPv6 addresses match IPv4 ranges. */
 export function inCidr(c: Cidr, addrText: string): boolean {
   if (addrText !== lastAddrText) {
     lastAddrText = addrText;

@@ -13,11 +13,12 @@ import { TRANSFORMS } from './transforms.js';
 import type { FieldMapEntry, FieldValueOrAbsent, LogsourceTarget } from './types.js';
 
 /**
- * Views of the event being processed, by target id. Hunts handle one event at a time (every rule
- * of every target looks at it, then the next event comes), so a one-event cache gives "translate
- * once per event" without a WeakMap (V8 WeakMaps slow down badly with millions of short-lived keys).
+ * Per target, the view of the event being processed. Hunts handle one event at a time (every rule
+ * of every target looks at it, then the next event comes), so one slot per target gives "translate
+ * once per event" with nothing allocated per event but the view. The map is keyed by the few,
+ * long-lived targets, never by events (V8 WeakMaps slow down badly with millions of short-lived
+ * keys).
  */
-/** Per target, the last event a view was made for and that view (engines match one event at a time). */
 const lastView = new WeakMap<LogsourceTarget, { event: Event | undefined; view: EventView | undefined }>();
 
 /** A target's translation, compiled once: transform functions bound, value maps lower-cased. */

@@ -47,6 +47,7 @@ function putDigits(at: number, n: number, width: number): number {
   }
   return at + width;
 }
+
 const FILETIME_UNIX_EPOCH_S = 11644473600;
 
 export interface ByteReaderOptions {
