@@ -18,6 +18,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { deserialize } from 'node:v8';
 
 const SUFFIX = '.v8';
 
@@ -42,6 +43,27 @@ export function readCacheEntry(dir: string, prefix: string, key: string): Uint8A
     // read-only cache: still usable
   }
   return bytes;
+}
+
+/**
+ * An entry read back with `v8.deserialize`, when it is there and `valid` accepts it; null when it is
+ * absent, unreadable, not v8 data or not what `valid` expects (a damaged entry is a miss). With the
+ * value come the bytes it was read from.
+ */
+export function readCachedValue<T>(
+  dir: string,
+  prefix: string,
+  key: string,
+  valid: (v: unknown) => v is T,
+): { value: T; bytes: Uint8Array } | null {
+  const bytes = readCacheEntry(dir, prefix, key);
+  if (!bytes) return null;
+  try {
+    const value = deserialize(bytes) as unknown;
+    return valid(value) ? { value, bytes } : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -12,10 +12,9 @@
  * scan. Deeper states, and characters outside ASCII, keep only their trie edges and follow
  * failure links. Memory is bounded per field by `DENSE_CELLS`.
  */
-import { createHash } from 'node:crypto';
-import { deserialize, serialize } from 'node:v8';
-import { pruneCacheEntries, readCacheEntry, writeCacheEntry } from '../../core/disk-cache.js';
-import { buildStamp } from '../rule/cache.js';
+import { serialize } from 'node:v8';
+import { pruneCacheEntries, readCachedValue, writeCacheEntry } from '../../core/disk-cache.js';
+import { cacheKey } from '../cache-key.js';
 import type { EventView } from '../view.js';
 import type { FieldText } from './memo.js';
 import { allTexts, fieldText, memoGeneration } from './memo.js';
@@ -337,11 +336,7 @@ const AUTOMATON_KEEP = 300;
 
 /** The cache key of the automaton of `needles` (in order) built by this build of Fathom. */
 function automatonKey(needles: readonly string[], denseCells: number): string {
-  return createHash('sha256')
-    .update(`fathom-needles 1\n${buildStamp()}\n${denseCells}\n`)
-    .update(JSON.stringify(needles))
-    .digest('hex')
-    .slice(0, 40);
+  return cacheKey(['needles 1', String(denseCells), JSON.stringify(needles)]);
 }
 
 /** A copy of `a` with twice the room. */
@@ -411,17 +406,13 @@ export class FieldNeedles {
     this.automatonSource = 'built';
     if (!cacheDir) return new Automaton(this.needles, this.denseCells);
     const key = automatonKey(this.needles, this.denseCells);
-    const bytes = readCacheEntry(cacheDir, AUTOMATON_PREFIX, key);
-    if (bytes) {
-      try {
-        const parts = deserialize(bytes) as unknown;
-        if (validParts(parts, this.needles.length)) {
-          this.automatonSource = 'cache';
-          return new Automaton(this.needles, this.denseCells, parts);
-        }
-      } catch {
-        // damaged: build it again
-      }
+    const needles = this.needles.length;
+    const cached = readCachedValue(cacheDir, AUTOMATON_PREFIX, key, (v): v is AutomatonParts =>
+      validParts(v, needles),
+    );
+    if (cached) {
+      this.automatonSource = 'cache';
+      return new Automaton(this.needles, this.denseCells, cached.value);
     }
     const a = new Automaton(this.needles, this.denseCells);
     if (writeCacheEntry(cacheDir, AUTOMATON_PREFIX, key, serialize(a.parts())) === null)

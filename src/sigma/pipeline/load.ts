@@ -4,17 +4,16 @@
  * root) plus the user's extra files, merged in that order, into a `LogsourceMap` that resolves
  * a rule's `logsource` to its targets. Unknown logsources resolve to `null`, never to "every event".
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deserialize, serialize } from 'node:v8';
-import { readCacheEntry, writeCacheEntry } from '../../core/disk-cache.js';
+import { serialize } from 'node:v8';
+import { readCachedValue, writeCacheEntry } from '../../core/disk-cache.js';
 import type { Issue } from '../../core/issue.js';
 import { issue } from '../../core/issue.js';
 import type { Result } from '../../core/result.js';
 import { err, ok } from '../../core/result.js';
-import { buildStamp } from '../rule/cache.js';
+import { cacheKey } from '../cache-key.js';
 import type { LogsourceEntry, ParsedMappingFile } from './schema.js';
 import { parseMappingFile } from './schema.js';
 import type { LogsourceSelector, LogsourceTarget } from './types.js';
@@ -56,19 +55,9 @@ function isParsedMappingFile(v: unknown): v is ParsedMappingFile {
 /** `parseMappingFile` through the cache in `dir` (when given). */
 function parseMappingFileCached(text: string, file: string, dir: string | undefined): ParsedMappingFile {
   if (!dir) return parseMappingFile(text, file);
-  const key = createHash('sha256')
-    .update(`fathom-logsource 1\n${buildStamp()}\n${file}\u0000${text}`)
-    .digest('hex')
-    .slice(0, 40);
-  const cached = readCacheEntry(dir, CACHE_PREFIX, key);
-  if (cached) {
-    try {
-      const v = deserialize(cached) as unknown;
-      if (isParsedMappingFile(v)) return v;
-    } catch {
-      // corrupt: parse the file
-    }
-  }
+  const key = cacheKey(['logsource 1', file, text]);
+  const cached = readCachedValue(dir, CACHE_PREFIX, key, isParsedMappingFile);
+  if (cached) return cached.value;
   const parsed = parseMappingFile(text, file);
   writeCacheEntry(dir, CACHE_PREFIX, key, serialize(parsed), CACHE_KEEP);
   return parsed;

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { deserialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { processCreationRule } from '../../../test/utils/rules.js';
-import { buildStamp, loadRuleFilesCached, RULE_CACHE_KEEP } from './cache.js';
+import { buildStamp } from '../cache-key.js';
+import { loadRuleFilesCached, RULE_CACHE_KEEP } from './cache.js';
 import { loadRuleFiles } from './load.js';
 
 const rule = (title: string, value: string) =>

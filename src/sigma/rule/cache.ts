@@ -7,12 +7,10 @@
  * edited, added or removed rule file, or a new Fathom, misses the cache. A missing, unreadable or
  * corrupt cache file is a miss, never an error: the rules are then loaded from their files.
  */
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { deserialize, serialize } from 'node:v8';
-import { readCacheEntry, writeCacheEntry } from '../../core/disk-cache.js';
+import { statSync } from 'node:fs';
+import { serialize } from 'node:v8';
+import { readCachedValue, writeCacheEntry } from '../../core/disk-cache.js';
+import { cacheKey } from '../cache-key.js';
 import { listRuleFiles, loadRuleFiles } from './load.js';
 import type { LoadOptions, RuleSet } from './types.js';
 
@@ -34,57 +32,8 @@ export interface CachedLoad {
   note?: string;
 }
 
-/**
- * This build of Fathom: its version and the size and modification time of every module of the
- * Sigma layer (how rules are read). The version tells releases apart even where installs give
- * files a fixed time; the times tell local builds apart.
- */
-export function buildStamp(): string {
-  stamp ??= computeBuildStamp();
-  return stamp;
-}
-
-let stamp: string | undefined;
-
-function computeBuildStamp(): string {
-  const here = fileURLToPath(import.meta.url);
-  const parts: string[] = [];
-  let dir = dirname(here);
-  for (let i = 0; i < 8; i++) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version?: unknown };
-      parts.push(`version ${String(pkg.version)}`);
-      break;
-    } catch {
-      const up = dirname(dir);
-      if (up === dir) break;
-      dir = up;
-    }
-  }
-  const sigma = dirname(dirname(here));
-  const walk = (d: string, depth: number): void => {
-    if (depth > 4) return;
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p, depth + 1);
-      else if (/\.(js|ts)$/.test(e.name) && !/\.test\.ts$/.test(e.name)) {
-        const st = statSync(p);
-        parts.push(`${e.name} ${st.size} ${st.mtimeMs}`);
-      }
-    }
-  };
-  try {
-    walk(sigma, 0);
-  } catch {
-    parts.push('unknown');
-  }
-  return parts.join('\n');
-}
-
-function cacheKey(files: readonly string[], opts: LoadOptions): string | null {
-  const h = createHash('sha256');
-  h.update(`fathom-rules ${CACHE_FORMAT}\n${buildStamp()}\n`);
-  h.update(`${JSON.stringify({ ...opts, onDocument: undefined })}\n`);
+function ruleSetKey(files: readonly string[], opts: LoadOptions): string | null {
+  const parts = [`rules ${CACHE_FORMAT}`, JSON.stringify({ ...opts, onDocument: undefined })];
   for (const f of files) {
     let st: ReturnType<typeof statSync>;
     try {
@@ -92,9 +41,9 @@ function cacheKey(files: readonly string[], opts: LoadOptions): string | null {
     } catch {
       return null; // gone between the walk and now: load from the files
     }
-    h.update(`${f}\u0000${st.size}\u0000${st.mtimeMs}\u0000${st.ctimeMs}\n`);
+    parts.push(`${f}\u0000${st.size}\u0000${st.mtimeMs}\u0000${st.ctimeMs}`);
   }
-  return h.digest('hex').slice(0, 40);
+  return cacheKey(parts);
 }
 
 function isRuleSet(v: unknown): v is RuleSet {
@@ -116,19 +65,12 @@ export async function loadRuleFilesCached(
   if (opts.onDocument)
     return { set: await loadRuleFiles(paths, opts), cache: 'bypassed', note: 'per-document report' };
   const { files, errors } = await listRuleFiles(paths);
-  const key = errors.length ? null : cacheKey(files, opts);
+  const key = errors.length ? null : ruleSetKey(files, opts);
   if (key === null) {
     return { set: await loadRuleFiles(paths, opts), cache: 'bypassed', note: 'rule paths not all readable' };
   }
-  const cached = readCacheEntry(dir, PREFIX, key);
-  if (cached) {
-    try {
-      const v = deserialize(cached) as unknown;
-      if (isRuleSet(v)) return { set: v, cache: 'hit', serialized: cached };
-    } catch {
-      // corrupt: load from the files
-    }
-  }
+  const cached = readCachedValue(dir, PREFIX, key, isRuleSet);
+  if (cached) return { set: cached.value, cache: 'hit', serialized: cached.bytes };
   const set = await loadRuleFiles(paths, opts);
   let serialized: Uint8Array;
   try {
