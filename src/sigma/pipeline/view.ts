@@ -19,7 +19,10 @@ import type { FieldMapEntry, FieldValueOrAbsent, LogsourceTarget } from './types
  * long-lived targets, never by events (V8 WeakMaps slow down badly with millions of short-lived
  * keys).
  */
-const lastView = new WeakMap<LogsourceTarget, { event: Event | undefined; view: EventView | undefined }>();
+const lastView = new WeakMap<
+  LogsourceTarget,
+  { readonly c: Compiled; event: Event | undefined; view: EventView | undefined }
+>();
 
 /** A target's translation, compiled once: transform functions bound, value maps lower-cased. */
 interface Compiled {
@@ -80,12 +83,11 @@ function applyValueMap(v: FieldValueOrAbsent, m: Map<string, string>): FieldValu
 export function makeView(event: Event, target: LogsourceTarget): EventView {
   let last = lastView.get(target);
   if (last === undefined) {
-    last = { event: undefined, view: undefined };
+    last = { c: compiled(target), event: undefined, view: undefined };
     lastView.set(target, last);
   }
   if (last.event === event && last.view !== undefined) return last.view;
-  const c = compiled(target);
-  const view = c.empty ? plainView(event) : new TranslatedView(event, c);
+  const view = last.c.empty ? plainView(event) : new TranslatedView(event, last.c);
   last.event = event;
   last.view = view;
   return view;
