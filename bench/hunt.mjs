@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // npm run bench:hunt — all SigmaHQ Windows rules (plus Fathom's pack) over the shared EVTX corpus:
 // events/s while scanning, rule-loading time, total time and peak RSS on the calling thread and on
-// all cores; then a 1 GiB EVTX file this script builds, with one worker and with all cores.
+// all cores; then a 1 GiB EVTX file this script builds, with one worker and with all cores. Each
+// data set is also hunted with no rules at all ("reading alone"): the rate no rule set can beat.
 // Hayabusa and Chainsaw cannot be installed on this machine (no network), so Hayabusa's published
 // figure is printed beside ours, labelled as published.
 // Env: FATHOM_CORPUS (default ../shared/corpus), BENCH_BIG_MIB (default 1024), BENCH_SKIP_BIG=1.
@@ -19,15 +20,15 @@ if (!existsSync(evtxDir) || !existsSync(rulesDir)) {
   process.exit(0);
 }
 
-function hunt(paths, threads, cache) {
+// `rules: false`: no rules at all (`--no-builtin`, no `--rules`): the hunt only reads the events.
+function hunt(paths, threads, cache, rules = true) {
   const r = spawnSync(
     process.execPath,
     [
       join(root, 'bench', 'measure-hunt.mjs'),
       '--threads',
       String(threads),
-      '--rules',
-      rulesDir,
+      ...(rules ? ['--rules', rulesDir] : ['--no-builtin']),
       ...(cache ? ['--cache', cache] : []),
       ...paths,
     ],
@@ -40,7 +41,7 @@ function hunt(paths, threads, cache) {
 const rate = (r) => r.events / r.scanSeconds;
 const cacheDir = mkdtempSync(join(tmpdir(), 'fathom-bench-rule-cache-'));
 const row = (name, r) =>
-  `${name.padEnd(34)} ${String(Math.round(rate(r))).padStart(8)} events/s scanning ${r.seconds.toFixed(2).padStart(7)} s total (rules ${r.prepareSeconds.toFixed(2)} s) ${r.maxRssMB.toFixed(0).padStart(5)} MB RSS  ${r.events} events, ${r.rules} rules (${r.refused} not loaded), ${r.findings} findings, ${r.coresBusy.toFixed(2)} cores busy`;
+  `${name.padEnd(42)} ${String(Math.round(rate(r))).padStart(8)} events/s scanning ${r.seconds.toFixed(2).padStart(7)} s total (rules ${r.prepareSeconds.toFixed(2)} s) ${r.maxRssMB.toFixed(0).padStart(5)} MB RSS  ${r.events} events, ${r.rules} rules (${r.refused} not loaded), ${r.findings} findings, ${r.coresBusy.toFixed(2)} cores busy`;
 
 const cores = availableParallelism();
 console.log(`SigmaHQ Windows rules + Fathom pack over ${evtxDir} (${cores} cores)`);
@@ -59,6 +60,15 @@ console.log(
   `rules ready after ${cached.prepareSeconds.toFixed(2)} s from the rule cache (${cached.ruleCache}) vs ${one.prepareSeconds.toFixed(2)} s parsing the rule files`,
 );
 rmSync(cacheDir, { recursive: true, force: true });
+// The floor under any rule set: the same hunt with no rules only reads and builds the events.
+const readOne = hunt([evtxDir], 0, undefined, false);
+const readMany = hunt([evtxDir], cores, undefined, false);
+console.log(row('reading alone (no rules), calling thread', readOne));
+console.log(row(`reading alone (no rules), ${cores} workers`, readMany));
+const readBest = Math.max(rate(readOne), rate(readMany));
+console.log(
+  `reading alone is ${Math.round(readBest)} events/s at best: the ceiling for any rule set on this machine (${Math.round((100 * rate(cached)) / readBest)} % of it reached with all ${one.rules} rules)`,
+);
 const rates = [rate(one), rate(many), rate(cached)];
 if (process.env.BENCH_SKIP_BIG !== '1') {
   const mib = Number(process.env.BENCH_BIG_MIB ?? 1024);
@@ -72,6 +82,8 @@ if (process.env.BENCH_SKIP_BIG !== '1') {
       `  peak RSS ${r.maxRssMB.toFixed(0)} MB (target < 512 MB): ${r.maxRssMB < 512 ? 'PASS' : 'FAIL'}`,
     );
   }
+  const bigRead = hunt([big], cores, undefined, false);
+  console.log(row(`reading alone (no rules) ${mib} MiB, ${cores} workers`, bigRead));
 }
 
 const hayabusa = 17100;
