@@ -109,11 +109,34 @@ export function terminalProgress(enabled: boolean): Progress {
   };
 }
 
-/** Print issues to stderr, at most `limit` of them, then a count of the rest. */
-export function printIssues(issues: readonly Issue[], limit = 50): void {
-  for (const i of issues.slice(0, limit)) process.stderr.write(`  ${renderIssue(i)}\n`);
-  if (issues.length > limit) {
-    process.stderr.write(`  ... and ${issues.length - limit} more (use --all-issues to list every one)\n`);
+const SEVERITY_ORDER: Readonly<Record<string, number>> = { error: 0, warning: 1, info: 2 };
+
+/** Files found in a directory that no reader recognised (a warning: they are skipped). */
+export function isSkippedFile(i: Issue): boolean {
+  return i.code === 'unrecognised-format' && i.severity === 'warning';
+}
+
+/**
+ * Print a command's issues to stderr under `tool: N issues:`, errors first, at most `limit` of
+ * them, then a count of the rest. Unless `all`, files skipped as not evidence (an evidence folder
+ * holds many) are summed up in one line instead of listed.
+ */
+export function printIssues(tool: string, issues: readonly Issue[], all: boolean, limit = 50): void {
+  if (!issues.length) return;
+  const skipped = all ? 0 : issues.filter(isSkippedFile).length;
+  const listed = [...(skipped ? issues.filter((i) => !isSkippedFile(i)) : issues)].sort(
+    (a, b) => (SEVERITY_ORDER[a.severity] ?? 3) - (SEVERITY_ORDER[b.severity] ?? 3),
+  );
+  const max = all ? Number.POSITIVE_INFINITY : limit;
+  process.stderr.write(`${tool}: ${issues.length} ${issues.length === 1 ? 'issue' : 'issues'}:\n`);
+  for (const i of listed.slice(0, max)) process.stderr.write(`  ${renderIssue(i)}\n`);
+  if (listed.length > max) {
+    process.stderr.write(`  ... and ${listed.length - max} more (use --all-issues to list every one)\n`);
+  }
+  if (skipped) {
+    process.stderr.write(
+      `  ${skipped} ${skipped === 1 ? 'file' : 'files'} in the directories walked ${skipped === 1 ? 'is' : 'are'} not a format Fathom reads, skipped (--all-issues lists them)\n`,
+    );
   }
 }
 

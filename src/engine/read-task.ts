@@ -19,7 +19,7 @@ export const EVTX_HEADER_SIZE = 4096;
 export const EVTX_CHUNK_SIZE = 65536;
 
 export type ReadTask =
-  | { kind: 'file'; path: string; recover: boolean }
+  | { kind: 'file'; path: string; recover: boolean; inDirectory?: boolean }
   | { kind: 'evtx-range'; path: string; recover: boolean; firstChunk: number; chunkCount: number };
 
 export interface ReadPlan {
@@ -76,7 +76,7 @@ export async function planReadTasks(paths: string[], opts: PlanOptions): Promise
       split = await isPlainEvtx(path).catch(() => false);
     }
     if (!split) {
-      tasks.push({ kind: 'file', path, recover });
+      tasks.push({ kind: 'file', path, recover, ...(entry.inDirectory ? { inDirectory: true } : {}) });
       continue;
     }
     const chunks = Math.ceil((size - EVTX_HEADER_SIZE) / EVTX_CHUNK_SIZE);
@@ -151,7 +151,11 @@ export async function* readTaskBatches(
   opts: { xml?: boolean } = {},
 ): AsyncGenerator<SourceItem[]> {
   if (task.kind === 'file') {
-    yield* readEvidenceBatches(task.path, { recover: task.recover, ...(opts.xml ? { xml: true } : {}) });
+    yield* readEvidenceBatches(task.path, {
+      recover: task.recover,
+      ...(task.inDirectory ? { inDirectory: true } : {}),
+      ...(opts.xml ? { xml: true } : {}),
+    });
     return;
   }
   let bytes: RangeBytes;

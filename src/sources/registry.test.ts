@@ -158,6 +158,25 @@ describe('readEvidenceFile', () => {
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatchObject({ code: 'unrecognised-format', location: { file: p, offset: 0 } });
     expect(issues[0]?.message).toContain('6a 75 73 74');
+    // Named on the command line, a file that is not evidence is an error.
+    expect(issues[0]?.severity).toBe('error');
+  });
+
+  it('skips content no reader recognises with a warning when the file was found in a directory', async () => {
+    const p = tmp.write('SYSTEM.hive', 'regf\u0000\u0000 not an event log');
+    const { events, issues } = await collect(readEvidenceFile(p, { inDirectory: true }));
+    expect(events).toEqual([]);
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({
+      code: 'unrecognised-format',
+      severity: 'warning',
+      location: { file: p },
+    });
+    expect(issues[0]?.message).toMatch(/^skipped: no reader recognises this content/);
+    // Named as an event log, it is an error wherever it was found (a destroyed header).
+    const wiped = tmp.write('Security.evtx', '\u0000'.repeat(4096));
+    const got = await collect(readEvidenceFile(wiped, { inDirectory: true }));
+    expect(got.issues.map((i) => [i.code, i.severity])).toEqual([['unrecognised-format', 'error']]);
   });
 
   it('reports empty, missing and directory paths as issues', async () => {

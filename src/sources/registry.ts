@@ -68,6 +68,14 @@ export interface ReadEvidenceOptions extends ReadOptions {
   sources?: readonly SourceDescriptor[];
   /** Called once with the chosen reader (or null), before the first item. */
   onDetect?: (d: Detection | null) => void;
+  /**
+   * The file was found by walking a directory. Content no reader recognises is then a warning
+   * (evidence folders hold many files that are not event logs: registry hives, prefetch, $MFT),
+   * while a file named on the command line that cannot be read stays an error, and so does a file
+   * named as an event log (`.evtx`, `.evt`): one whose header is destroyed is what a responder
+   * needs to hear about.
+   */
+  inDirectory?: boolean;
 }
 
 /**
@@ -88,6 +96,9 @@ export async function* readEvidenceFile(
 
 /** Events of other readers are handed on in batches of this many items. */
 const BATCH = 256;
+
+/** Names that say "event log": such a file no reader recognises is an error even in a directory. */
+const EVENT_LOG_NAME = /\.(evtx|evt)(\.gz)?$/i;
 
 /** Group a reader's items into batches; a reader that fails still hands on what it read. */
 async function* batched(items: AsyncIterable<SourceItem>): AsyncIterable<SourceItem[]> {
@@ -132,13 +143,15 @@ export async function* readEvidenceBatches(
         err(issue('empty-file', 'the file has no content', { file: path, offset: 0 }, undefined, 'warning')),
       ];
     } else if (head.length > 0) {
+      const skip = opts.inDirectory === true && !EVENT_LOG_NAME.test(path);
       yield [
         err(
           issue(
             'unrecognised-format',
-            `no reader recognises this content${input.compressed ? ' (after gzip decompression)' : ''}; first bytes: ${describeBytes(head)}`,
+            `${skip ? 'skipped: ' : ''}no reader recognises this content${input.compressed ? ' (after gzip decompression)' : ''}; first bytes: ${describeBytes(head)}`,
             { file: path, offset: 0 },
             { compressed: input.compressed },
+            skip ? 'warning' : 'error',
           ),
         ),
       ];

@@ -72,7 +72,7 @@ describe('walkEvidence', () => {
     ]);
     // A link named explicitly is followed.
     const direct = await collectAll(walkEvidence([join(root, 'c-link.json')]));
-    expect(direct).toEqual([{ path: join(root, 'c-link.json') }]);
+    expect(direct).toEqual([{ path: join(root, 'c-link.json'), inDirectory: false }]);
   });
 
   it('bounds the depth and says where it stopped', async () => {
@@ -87,6 +87,9 @@ describe('walkEvidence', () => {
       walkEvidence([join(root, 'missing'), join(root, 'a.txt'), join(root, 'a', 'y')]),
     );
     expect(rel(items)).toEqual(['unreadable:missing', 'a.txt', 'a/y/w.xml']);
+    // A file named on the command line is not "in a directory"; one found by walking is.
+    const flags = items.flatMap((i) => ('path' in i ? [i.inDirectory] : []));
+    expect(flags).toEqual([false, true]);
   });
 
   it('does not list a directory twice when given twice', async () => {

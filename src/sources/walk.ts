@@ -19,7 +19,11 @@ export interface WalkOptions {
   followSymlinks?: false;
 }
 
-export type WalkItem = { path: string } | { issue: Issue };
+/**
+ * A file to read (`inDirectory`: found by walking a directory, not named on the command line), or
+ * an issue met while walking.
+ */
+export type WalkItem = { path: string; inDirectory: boolean } | { issue: Issue };
 
 export const DEFAULT_MAX_DEPTH = 32;
 
@@ -61,7 +65,7 @@ export async function* walkEvidence(
       yield { issue: ioIssue(p, codeOf(e) === 'ENOENT' ? 'find it' : 'stat it', e) };
       continue;
     }
-    if (st.isFile()) yield { path: p };
+    if (st.isFile()) yield { path: p, inDirectory: false };
     else if (st.isDirectory()) yield* walkDir(p, 0, maxDepth, seen);
     else yield { issue: notRegular(p) };
   }
@@ -127,7 +131,7 @@ async function* walkDir(
         ),
       };
     } else if (isFile) {
-      yield { path: p };
+      yield { path: p, inDirectory: true };
     } else if (isDir) {
       if (depth + 1 > maxDepth) {
         yield {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,6 +58,33 @@ describe('fathom hunt', () => {
     const off = await runCli([...args, '--no-rule-cache'], { env: { FATHOM_CACHE_DIR: fresh } });
     expect(off.stdout).toBe(first.stdout);
     expect(existsSync(fresh)).toBe(false);
+  });
+
+  it('skips files in a folder that are not event logs with one warning line, exit 0', async () => {
+    const folder = join(dir, 'triage');
+    mkdirSync(join(folder, 'Registry'), { recursive: true });
+    writeFileSync(join(folder, 'Sysmon.evtx'), readFileSync(evtx));
+    writeFileSync(join(folder, 'Registry', 'SYSTEM'), 'regf\u0000\u0000\u0000\u0000 hive');
+    writeFileSync(join(folder, 'collection.log'), 'KAPE collection log\n');
+    const args = ['hunt', folder, '-r', rules, '--no-builtin', '--no-rule-cache', '-f', 'jsonl'];
+    const r = await runCli(args);
+    expect(r.exitCode).toBe(0);
+    expect(JSON.parse(r.stdout.trim()).title).toBe('Scheduled task with at.exe');
+    expect(r.stderr).toContain('hunt: 3 files (2 not event logs, skipped), 1 events (0 unreadable records)');
+    expect(r.stderr).toContain('2 files in the directories walked are not a format Fathom reads, skipped');
+    expect(r.stderr).not.toContain('collection.log');
+    // --all-issues names them; a file named on the command line that is not evidence is an error.
+    expect((await runCli([...args, '--all-issues'])).stderr).toContain('collection.log');
+    const named = await runCli([
+      'hunt',
+      join(folder, 'collection.log'),
+      '-r',
+      rules,
+      '--no-builtin',
+      '--no-rule-cache',
+    ]);
+    expect(named.exitCode).toBe(3);
+    expect(named.stderr).toContain('error[unrecognised-format]');
   });
 
   it('puts its cache where each platform keeps user caches', () => {

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { runDump } from '../../engine/dump.js';
 import type { DumpFormat } from '../../engine/dump-task.js';
-import { EXIT, openOutput, parseThreadsOption, printIssues, terminalProgress } from '../io.js';
+import { EXIT, isSkippedFile, openOutput, parseThreadsOption, printIssues, terminalProgress } from '../io.js';
 
 export function registerDump(program: Command): void {
   program
@@ -59,15 +59,13 @@ Examples:
       await out.close();
       const secs = (Date.now() - t0) / 1000;
       if (!o.quiet) {
+        const skipped = summary.issues.filter(isSkippedFile).length;
         process.stderr.write(
-          `dump: ${summary.files.length} files, ${summary.records} events, ${summary.errors} unreadable records, ` +
+          `dump: ${summary.files.length} files${skipped ? ` (${skipped} not event logs, skipped)` : ''}, ${summary.records} events, ${summary.errors} unreadable records, ` +
             `${(summary.bytes / 1048576).toFixed(1)} MiB in ${secs.toFixed(2)} s on ${summary.workers ? `${summary.workers} worker threads` : 'the main thread'}\n`,
         );
       }
-      if (summary.issues.length) {
-        process.stderr.write(`dump: ${summary.issues.length} issues:\n`);
-        printIssues(summary.issues, o.allIssues ? Number.POSITIVE_INFINITY : 50);
-      }
+      printIssues('dump', summary.issues, Boolean(o.allIssues));
       process.exitCode =
         summary.errors > 0 || summary.issues.some((i) => i.severity === 'error') ? EXIT.partial : EXIT.ok;
     });

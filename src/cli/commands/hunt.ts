@@ -23,6 +23,7 @@ import {
 import {
   collect,
   EXIT,
+  isSkippedFile,
   openOutput,
   parseThreadsOption,
   printIssues,
@@ -67,8 +68,9 @@ export function printHuntSummary(s: HuntSummary, findings: number, showRefused: 
   const r = s.rules;
   const secs = s.elapsedMs / 1000;
   w('');
+  const skipped = s.issues.filter(isSkippedFile).length;
   w(
-    `hunt: ${s.files.length} files, ${s.events} events (${s.errors} unreadable records${s.skipped ? `, ${s.skipped} outside --from/--to` : ''}), ${(s.bytes / 1048576).toFixed(1)} MiB`,
+    `hunt: ${s.files.length} files${skipped ? ` (${skipped} not event logs, skipped)` : ''}, ${s.events} events (${s.errors} unreadable records${s.skipped ? `, ${s.skipped} outside --from/--to` : ''}), ${(s.bytes / 1048576).toFixed(1)} MiB`,
   );
   w(
     `rules: ${r.loaded} loaded (${r.pack} Fathom pack, ${r.user} user; ${r.compiled} compiled, ${r.interpreted} interpreted), ${r.correlations} correlations, ${r.refused.length} not loaded${r.cache === 'hit' ? '; rule files unchanged since cached' : ''}`,
@@ -207,10 +209,7 @@ Exit codes: 0 ok; 1 fatal; 2 usage; 3 some evidence or rules could not be read (
       await out.close();
       if (!quiet) {
         printHuntSummary(summary, findings.length, Boolean(o.showRefused));
-        if (summary.issues.length) {
-          process.stderr.write(`hunt: ${summary.issues.length} issues:\n`);
-          printIssues(summary.issues, o.allIssues ? Number.POSITIVE_INFINITY : 50);
-        }
+        printIssues('hunt', summary.issues, Boolean(o.allIssues));
       }
       const failOn = o.failOn as Level | undefined;
       const partial =
