@@ -85,4 +85,36 @@ describe('compiled whole/prefix/suffix value lists', () => {
     expect(hits).toBeGreaterThan(15);
     expect(hits).toBeLessThan(TEXTS.length * 5 - 15);
   });
+
+  it('give the same answers for texts seen before, after the remembered answers start over, and for long texts', () => {
+    if (!rule) return;
+    const m = compileRuleStrict(rule, { needles: new NeedleIndex() });
+    const long = `${'x'.repeat(600)}\\mshta.exe`;
+    // Enough distinct texts between the rounds for the remembered answers to be dropped.
+    const filler = Array.from(
+      { length: 1500 },
+      (_, i) => `c:\\dir${i}\\tool${i % 7 === 0 ? '\\x.exe' : '.dll'}`,
+    );
+    const rounds: FieldValue[][] = [
+      TEXTS,
+      [...TEXTS].reverse(),
+      filler,
+      [...TEXTS, long],
+      filler.slice(0, 40),
+      TEXTS,
+    ];
+    let remembered = 0;
+    for (const texts of rounds) {
+      for (const value of texts) {
+        for (const field of ['Image', 'CommandLine', 'ParentImage']) {
+          const view = plainView(testEvent({ [field]: value }));
+          const want = interpretRule(rule, view);
+          expect({ field, value, got: m.match(view) }).toEqual({ field, value, got: want });
+          if (want) remembered++;
+        }
+      }
+    }
+    // The 215 filler texts ending in \x.exe match as Image, the others match nothing.
+    expect(remembered).toBeGreaterThan(215);
+  });
 });

@@ -234,6 +234,10 @@ function containsLiterals(vm: ValueMatcher, keyword: boolean): string[] | null {
 }
 
 /** Values of one shape (`lit`, `lit*`, `*lit`), lower-cased, grouped by literal length. */
+/** Texts an affix set remembers its answer for: at most this long, this many (then it starts over). */
+const AFFIX_MEMO_TEXT_MAX = 512;
+const AFFIX_MEMO_ENTRIES = 1024;
+
 class AffixSets {
   readonly exact = new Set<string>();
   readonly starts = new Map<number, Set<string>>();
@@ -270,24 +274,43 @@ class AffixSets {
     return true;
   }
 
-  /** One test for all the values: a set lookup per text and literal length. */
+  /**
+   * One test for all the values: a set lookup per text and literal length. Answers for texts are
+   * remembered (field values recur: the same images and paths, event after event), so a text seen
+   * before costs one lookup instead of a slice and a lookup per literal length.
+   */
   pred(): ValuePred {
     const exact = this.exact;
     const starts = [...this.starts].sort((a, b) => a[0] - b[0]);
     const ends = [...this.ends].sort((a, b) => a[0] - b[0]);
+    const test = (s: string): boolean => {
+      if (exact.has(s)) return true;
+      for (const [len, set] of starts) {
+        if (len > s.length) break;
+        if (set.has(s.slice(0, len))) return true;
+      }
+      for (const [len, set] of ends) {
+        if (len > s.length) break;
+        if (set.has(s.slice(s.length - len))) return true;
+      }
+      return false;
+    };
+    const seen = new Map<string, boolean>();
     return (f) => {
       const ls = lowers(f);
       for (let i = 0; i < ls.length; i++) {
         const s = ls[i] as string;
-        if (exact.has(s)) return true;
-        for (const [len, set] of starts) {
-          if (len > s.length) break;
-          if (set.has(s.slice(0, len))) return true;
+        if (s.length > AFFIX_MEMO_TEXT_MAX) {
+          if (test(s)) return true;
+          continue;
         }
-        for (const [len, set] of ends) {
-          if (len > s.length) break;
-          if (set.has(s.slice(s.length - len))) return true;
+        let hit = seen.get(s);
+        if (hit === undefined) {
+          hit = test(s);
+          if (seen.size >= AFFIX_MEMO_ENTRIES) seen.clear();
+          seen.set(s, hit);
         }
+        if (hit) return true;
       }
       return false;
     };
