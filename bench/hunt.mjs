@@ -67,7 +67,7 @@ console.log(row('reading alone (no rules), calling thread', readOne));
 console.log(row(`reading alone (no rules), ${cores} workers`, readMany));
 const readBest = Math.max(rate(readOne), rate(readMany));
 console.log(
-  `reading alone is ${Math.round(readBest)} events/s at best: the ceiling for any rule set on this machine (${Math.round((100 * rate(cached)) / readBest)} % of it reached with all ${one.rules} rules)`,
+  `reading alone is ${Math.round(readBest)} events/s at best: with this reader on this machine no rule set can do better (${Math.round((100 * rate(cached)) / readBest)} % of it reached with all ${one.rules} rules)`,
 );
 const rates = [rate(one), rate(many), rate(cached)];
 if (process.env.BENCH_SKIP_BIG !== '1') {
