@@ -233,11 +233,16 @@ function containsLiterals(vm: ValueMatcher, keyword: boolean): string[] | null {
   return lower.length >= 1 ? [lower] : null;
 }
 
-/** Values of one shape (`lit`, `lit*`, `*lit`), lower-cased, grouped by literal length. */
-/** Texts an affix set remembers its answer for: at most this long, this many (then it starts over). */
+/**
+ * Texts an affix set remembers its answer for: each at most this long, together at most this many
+ * characters, each entry counted as `AFFIX_MEMO_ENTRY_COST` more (then it starts over), so evidence
+ * of endless distinct values cannot grow the memory (~100 KB per set at most).
+ */
 const AFFIX_MEMO_TEXT_MAX = 512;
-const AFFIX_MEMO_ENTRIES = 1024;
+const AFFIX_MEMO_CHARS = 1 << 15;
+const AFFIX_MEMO_ENTRY_COST = 32;
 
+/** Values of one shape (`lit`, `lit*`, `*lit`), lower-cased, grouped by literal length. */
 class AffixSets {
   readonly exact = new Set<string>();
   readonly starts = new Map<number, Set<string>>();
@@ -296,6 +301,7 @@ class AffixSets {
       return false;
     };
     const seen = new Map<string, boolean>();
+    let seenChars = 0;
     return (f) => {
       const ls = lowers(f);
       for (let i = 0; i < ls.length; i++) {
@@ -307,8 +313,12 @@ class AffixSets {
         let hit = seen.get(s);
         if (hit === undefined) {
           hit = test(s);
-          if (seen.size >= AFFIX_MEMO_ENTRIES) seen.clear();
+          if (seenChars + s.length > AFFIX_MEMO_CHARS) {
+            seen.clear();
+            seenChars = 0;
+          }
           seen.set(s, hit);
+          seenChars += s.length + AFFIX_MEMO_ENTRY_COST;
         }
         if (hit) return true;
       }
