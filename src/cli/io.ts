@@ -116,28 +116,55 @@ export function isSkippedFile(i: Issue): boolean {
   return i.code === 'unrecognised-format' && i.severity === 'warning';
 }
 
+/** Two issues that say the same thing of the same place, but for a number (one record of a run). */
+function alike(a: Issue, b: Issue): boolean {
+  return (
+    a.code === b.code &&
+    a.severity === b.severity &&
+    a.location?.file === b.location?.file &&
+    a.location?.offset === b.location?.offset &&
+    a.message.replace(/\d+/g, '#') === b.message.replace(/\d+/g, '#')
+  );
+}
+
 /**
- * Print a command's issues to stderr under `tool: N issues:`, errors first, at most `limit` of
- * them, then a count of the rest. Unless `all`, files skipped as not evidence (an evidence folder
- * holds many) are summed up in one line instead of listed.
+ * The lines that list a command's issues under `tool: N issues:`, errors first. Unless `all`:
+ * at most `limit` lines, then a count of the rest; a run of issues that differ only in a number
+ * (e.g. each record of a missing run) is one line with a count; and files skipped as not evidence
+ * (an evidence folder holds many) are summed up in one line instead of listed.
  */
-export function printIssues(tool: string, issues: readonly Issue[], all: boolean, limit = 50): void {
-  if (!issues.length) return;
+export function issueLines(tool: string, issues: readonly Issue[], all: boolean, limit = 50): string[] {
+  if (!issues.length) return [];
   const skipped = all ? 0 : issues.filter(isSkippedFile).length;
-  const listed = [...(skipped ? issues.filter((i) => !isSkippedFile(i)) : issues)].sort(
+  const sorted = [...(skipped ? issues.filter((i) => !isSkippedFile(i)) : issues)].sort(
     (a, b) => (SEVERITY_ORDER[a.severity] ?? 3) - (SEVERITY_ORDER[b.severity] ?? 3),
   );
-  const max = all ? Number.POSITIVE_INFINITY : limit;
-  process.stderr.write(`${tool}: ${issues.length} ${issues.length === 1 ? 'issue' : 'issues'}:\n`);
-  for (const i of listed.slice(0, max)) process.stderr.write(`  ${renderIssue(i)}\n`);
-  if (listed.length > max) {
-    process.stderr.write(`  ... and ${listed.length - max} more (use --all-issues to list every one)\n`);
+  const entries: string[] = [];
+  for (let k = 0; k < sorted.length; ) {
+    const first = sorted[k] as Issue;
+    let n = 1;
+    while (!all && k + n < sorted.length && alike(first, sorted[k + n] as Issue)) n++;
+    entries.push(`  ${renderIssue(first)}${n > 1 ? ` (and ${n - 1} more like it)` : ''}`);
+    k += n;
   }
+  const max = all ? Number.POSITIVE_INFINITY : limit;
+  const out = [
+    `${tool}: ${issues.length} ${issues.length === 1 ? 'issue' : 'issues'}:`,
+    ...entries.slice(0, max),
+  ];
+  if (entries.length > max)
+    out.push(`  ... and ${entries.length - max} more (use --all-issues to list every one)`);
   if (skipped) {
-    process.stderr.write(
-      `  ${skipped} ${skipped === 1 ? 'file' : 'files'} in the directories walked ${skipped === 1 ? 'is' : 'are'} not a format Fathom reads, skipped (--all-issues lists them)\n`,
+    out.push(
+      `  ${skipped} ${skipped === 1 ? 'file' : 'files'} in the directories walked ${skipped === 1 ? 'is' : 'are'} not a format Fathom reads, skipped (--all-issues lists them)`,
     );
   }
+  return out;
+}
+
+/** Print `issueLines` to stderr. */
+export function printIssues(tool: string, issues: readonly Issue[], all: boolean, limit = 50): void {
+  for (const line of issueLines(tool, issues, all, limit)) process.stderr.write(`${line}\n`);
 }
 
 export function parseIntOption(name: string, value: string, min: number, max: number): number {
