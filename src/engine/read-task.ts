@@ -18,8 +18,9 @@ import { walkEvidence } from '../sources/walk.js';
 export const EVTX_HEADER_SIZE = 4096;
 export const EVTX_CHUNK_SIZE = 65536;
 
+/** A whole file (`inDirectory`: found by walking a directory), or a range of an EVTX file's chunks. */
 export type ReadTask =
-  | { kind: 'file'; path: string; recover: boolean; inDirectory?: boolean }
+  | { kind: 'file'; path: string; recover: boolean; inDirectory: boolean }
   | { kind: 'evtx-range'; path: string; recover: boolean; firstChunk: number; chunkCount: number };
 
 export interface ReadPlan {
@@ -76,7 +77,7 @@ export async function planReadTasks(paths: string[], opts: PlanOptions): Promise
       split = await isPlainEvtx(path).catch(() => false);
     }
     if (!split) {
-      tasks.push({ kind: 'file', path, recover, ...(entry.inDirectory ? { inDirectory: true } : {}) });
+      tasks.push({ kind: 'file', path, recover, inDirectory: entry.inDirectory });
       continue;
     }
     const chunks = Math.ceil((size - EVTX_HEADER_SIZE) / EVTX_CHUNK_SIZE);
@@ -153,7 +154,7 @@ export async function* readTaskBatches(
   if (task.kind === 'file') {
     yield* readEvidenceBatches(task.path, {
       recover: task.recover,
-      ...(task.inDirectory ? { inDirectory: true } : {}),
+      inDirectory: task.inDirectory,
       ...(opts.xml ? { xml: true } : {}),
     });
     return;

@@ -8,6 +8,7 @@
  * `UnsupportedFeatureError` at compile time and `compileRule` falls back to the interpreter.
  */
 
+import { TextMemo } from '../../core/text-memo.js';
 import { interpretRule } from '../match/interpret.js';
 import { regexTester, scalars } from '../match/values.js';
 import { addWildcards, globMatch, lowerPattern } from '../modifiers/pattern.js';
@@ -300,8 +301,7 @@ class AffixSets {
       }
       return false;
     };
-    const seen = new Map<string, boolean>();
-    let seenChars = 0;
+    const seen = new TextMemo<boolean>(AFFIX_MEMO_CHARS, AFFIX_MEMO_ENTRY_COST);
     return (f) => {
       const ls = lowers(f);
       for (let i = 0; i < ls.length; i++) {
@@ -313,12 +313,7 @@ class AffixSets {
         let hit = seen.get(s);
         if (hit === undefined) {
           hit = test(s);
-          if (seenChars + s.length > AFFIX_MEMO_CHARS) {
-            seen.clear();
-            seenChars = 0;
-          }
           seen.set(s, hit);
-          seenChars += s.length + AFFIX_MEMO_ENTRY_COST;
         }
         if (hit) return true;
       }

@@ -14,6 +14,7 @@
  */
 import { serialize } from 'node:v8';
 import { pruneCacheEntries, readCachedValue, writeCacheEntry } from '../../core/disk-cache.js';
+import { TextMemo } from '../../core/text-memo.js';
 import { cacheKey } from '../cache-key.js';
 import type { EventView } from '../view.js';
 import type { FieldText } from './memo.js';
@@ -373,8 +374,7 @@ export class FieldNeedles {
    * The ids found in a raw text, by text. Field values recur heavily in event logs (the same
    * images, users, command lines, directories), so most texts are looked up, not scanned.
    */
-  private readonly cache = new Map<string, Int32Array>();
-  private cachedChars = 0;
+  private readonly cache = new TextMemo<Int32Array>(CACHE_CHARS_MAX, 16);
 
   /** Register a lower-case needle (ASCII upper case in it could never be found). */
   add(needle: string): number {
@@ -431,7 +431,6 @@ export class FieldNeedles {
     this.automaton = a;
     this.scannedGen = -1;
     this.cache.clear();
-    this.cachedChars = 0;
     return a;
   }
 
@@ -457,12 +456,7 @@ export class FieldNeedles {
       if (ids === undefined) {
         this.scanRaw(a, raw);
         ids = this.textCount === 0 ? NONE : this.textIds.slice(0, this.textCount);
-        if (this.cachedChars + raw.length > CACHE_CHARS_MAX) {
-          this.cache.clear();
-          this.cachedChars = 0;
-        }
         this.cache.set(raw, ids);
-        this.cachedChars += raw.length + 16;
       }
       if (ids.length) this.merge(ids, ids.length, gen);
     }
