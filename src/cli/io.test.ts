@@ -52,4 +52,14 @@ describe('issueLines', () => {
     expect(issueLines('dump', [issues[1] as Issue], false)[0]).toBe('dump: 1 issue:');
     expect(issueLines('dump', [], false)).toEqual([]);
   });
+
+  it('keeps issues at different places apart, even when they read alike', () => {
+    const text = (line: number) =>
+      issue('json-unexpected-text', 'text outside any JSON object', { file: 'a.snap', line });
+    expect(issueLines('hunt', [text(1), text(4)], false)).toEqual([
+      'hunt: 2 issues:',
+      '  error[json-unexpected-text] a.snap:1: text outside any JSON object',
+      '  error[json-unexpected-text] a.snap:4: text outside any JSON object',
+    ]);
+  });
 });

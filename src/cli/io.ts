@@ -123,6 +123,8 @@ function alike(a: Issue, b: Issue): boolean {
     a.severity === b.severity &&
     a.location?.file === b.location?.file &&
     a.location?.offset === b.location?.offset &&
+    a.location?.line === b.location?.line &&
+    a.location?.col === b.location?.col &&
     a.message.replace(/\d+/g, '#') === b.message.replace(/\d+/g, '#')
   );
 }
