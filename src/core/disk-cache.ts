@@ -1,8 +1,8 @@
 /**
  * @module core/disk-cache
- * Files of derived data kept between runs (loaded rule sets, parsed mapping files): one file per
- * key in a cache directory, written atomically (a temporary file renamed into place), touched when
- * read so that pruning keeps the most recently used. Every failure is a miss: a cache that cannot
+ * Files of derived data kept between runs (loaded rule sets, parsed mapping files, needle
+ * automata): one file per key in a cache directory, written atomically (a temporary file renamed
+ * into place), touched when read so that pruning keeps the most recently used. Every failure is a miss: a cache that cannot
  * be read or written only means computing again.
  */
 

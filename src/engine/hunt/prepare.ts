@@ -279,6 +279,17 @@ function rulePathsOf(cfg: HuntRuleConfig): { builtin: string | null; paths: stri
   return { builtin, paths: [...(builtin ? [builtin] : []), ...cfg.rulePaths] };
 }
 
+/** The logsource map a hunt uses: the shipped files and the user's own, parsed through the cache. */
+export function huntLogsourceMap(
+  files: readonly string[] | undefined,
+  cacheDir: string | undefined,
+): ReturnType<typeof loadLogsourceMap> {
+  return loadLogsourceMap({
+    ...(files?.length ? { extraFiles: files } : {}),
+    ...(cacheDir ? { cacheDir } : {}),
+  });
+}
+
 /**
  * Read and parse the rule files of a configuration: the part of preparing that is plain data, so
  * one thread can do it for all (a `RuleSet` survives structured cloning and `v8.serialize`).
@@ -297,10 +308,7 @@ export async function loadHuntRules(cfg: HuntRuleConfig): Promise<HuntRuleLoad> 
  */
 export async function prepareRules(cfg: HuntRuleConfig, loaded?: HuntRuleLoad): Promise<PreparedRules> {
   const issues: Issue[] = [];
-  const ls = loadLogsourceMap({
-    ...(cfg.logsourceFiles?.length ? { extraFiles: cfg.logsourceFiles } : {}),
-    ...(cfg.cacheDir ? { cacheDir: cfg.cacheDir } : {}),
-  });
+  const ls = huntLogsourceMap(cfg.logsourceFiles, cfg.cacheDir);
   if (!ls.ok) {
     throw new Error(`logsource mapping cannot load: ${ls.issues.map((i) => i.message).join('; ')}`);
   }

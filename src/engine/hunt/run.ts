@@ -14,7 +14,7 @@ import { LEVELS } from '../../model/finding.js';
 import type { BaseRuleMatch } from '../../sigma/correlate/index.js';
 import { evaluateCorrelations } from '../../sigma/correlate/index.js';
 import type { LogsourceMap } from '../../sigma/pipeline/index.js';
-import { loadLogsourceMap, makeView } from '../../sigma/pipeline/index.js';
+import { makeView } from '../../sigma/pipeline/index.js';
 import type { WorkerCount } from '../pool.js';
 import { resolveWorkers, WorkerPool } from '../pool.js';
 import { planReadTasks } from '../read-task.js';
@@ -24,6 +24,7 @@ import { ruleContext } from './context.js';
 import { compareFindings, correlationFinding } from './findings.js';
 import type { CorrelationInput } from './matcher.js';
 import type { HuntRuleConfig, PreparedRules } from './prepare.js';
+import { huntLogsourceMap } from './prepare.js';
 import type { HuntPartial, HuntPreparePartial, HuntTask } from './task.js';
 import { preparedFor, runHuntTask } from './task.js';
 
@@ -88,10 +89,7 @@ export function correlate(
   if (!ctx.correlations.length || !inputs.length) return { findings: [], issues: [] };
   let map = logsources;
   if (!map) {
-    const ls = loadLogsourceMap({
-      ...(ctx.logsourceFiles.length ? { extraFiles: ctx.logsourceFiles } : {}),
-      ...(ctx.cacheDir ? { cacheDir: ctx.cacheDir } : {}),
-    });
+    const ls = huntLogsourceMap(ctx.logsourceFiles, ctx.cacheDir);
     if (!ls.ok) return { findings: [], issues: [...ls.issues] };
     map = ls.value;
   }

@@ -233,12 +233,21 @@ class Automaton {
 
   /** The tables as plain data (they are shared, not copied: the automaton never changes them). */
   parts(): AutomatonParts {
-    const { ascii, wide, denseWidth, denseStates, dense, fail, outStart, outIds } = this;
-    return { ascii, wide, denseWidth, denseStates, dense, ...this.edges(), fail, outStart, outIds };
-  }
-
-  private edges(): Pick<AutomatonParts, 'edgeStart' | 'edgeClass' | 'edgeTarget'> {
-    return { edgeStart: this.edgeStart, edgeClass: this.edgeClass, edgeTarget: this.edgeTarget };
+    const { ascii, wide, denseWidth, denseStates, dense, edgeStart, edgeClass, edgeTarget } = this;
+    const { fail, outStart, outIds } = this;
+    return {
+      ascii,
+      wide,
+      denseWidth,
+      denseStates,
+      dense,
+      edgeStart,
+      edgeClass,
+      edgeTarget,
+      fail,
+      outStart,
+      outIds,
+    };
   }
 
   /** A dense entry: the state, bitwise negated when needles end there (the scan checks the sign). */
@@ -570,10 +579,8 @@ export class NeedleIndex {
 
   /** Whether the field's text (lower-cased) contains any of the set's needles, for the view's event. */
   anyFound(view: EventView, set: NeedleSet): boolean {
+    const gen = this.ensureScanned(view, set);
     const f = set.table;
-    const gen = memoGeneration(view);
-    if (!f.scannedFor(gen))
-      f.scanField(set.field === null ? allTexts(view) : fieldText(view, set.field), gen);
     const ids = set.ids;
     if (ids.length >= MEMBER_SET_MIN && f.foundCount < ids.length) {
       // Few needles found, many in the set: look the found ones up.

@@ -30,7 +30,7 @@ export interface LogsourceMap {
 
 export interface LoadLogsourceOptions {
   /** User mapping files, loaded after the shipped ones (same schema). */
-  extraFiles?: string[];
+  extraFiles?: readonly string[];
   /** Replace the shipped directory (tests). */
   dataDir?: string;
   /** Return the map with every issue instead of failing on the first error (lint, UI). */

@@ -13,13 +13,13 @@ import { TRANSFORMS } from './transforms.js';
 import type { FieldMapEntry, FieldValueOrAbsent, LogsourceTarget } from './types.js';
 
 /**
- * Per target, the view of the event being processed. Hunts handle one event at a time (every rule
- * of every target looks at it, then the next event comes), so one slot per target gives "translate
- * once per event" with nothing allocated per event but the view. The map is keyed by the few,
- * long-lived targets, never by events (V8 WeakMaps slow down badly with millions of short-lived
- * keys).
+ * Per target, its compiled translation and the view of the event being processed. Hunts handle
+ * one event at a time (every rule of every target looks at it, then the next event comes), so one
+ * slot per target gives "translate once per event" with nothing allocated per event but the view.
+ * The map is keyed by the few, long-lived targets, never by events (V8 WeakMaps slow down badly
+ * with millions of short-lived keys).
  */
-const lastView = new WeakMap<
+const slots = new WeakMap<
   LogsourceTarget,
   { readonly c: Compiled; event: Event | undefined; view: EventView | undefined }
 >();
@@ -36,12 +36,10 @@ interface Compiled {
   mapped: string[];
 }
 
-const compiledTargets = new WeakMap<LogsourceTarget, Compiled>();
 const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({});
 
-function compiled(t: LogsourceTarget): Compiled {
-  let c = compiledTargets.get(t);
-  if (c) return c;
+/** Compile a target's translation (once per target: `makeView` keeps it in the target's slot). */
+function compileTarget(t: LogsourceTarget): Compiled {
   const fields: Compiled['fields'] = new Map();
   for (const [name, entry] of Object.entries(t.fieldMap)) {
     fields.set(name, {
@@ -56,14 +54,12 @@ function compiled(t: LogsourceTarget): Compiled {
     if (slot) slot.vm = vm;
     else fields.set(name, { entry: undefined, fn: undefined, vm });
   }
-  c = {
+  return {
     empty: fields.size === 0 && t.unavailableFields.length === 0,
     fields,
     unavailable: new Set(t.unavailableFields),
     mapped: Object.keys(t.fieldMap),
   };
-  compiledTargets.set(t, c);
-  return c;
 }
 
 function applyValueMap(v: FieldValueOrAbsent, m: Map<string, string>): FieldValueOrAbsent {
@@ -81,10 +77,10 @@ function applyValueMap(v: FieldValueOrAbsent, m: Map<string, string>): FieldValu
  * @example makeView(event4688, target).get('ParentProcessId') // '632' from ProcessId 0x278
  */
 export function makeView(event: Event, target: LogsourceTarget): EventView {
-  let last = lastView.get(target);
+  let last = slots.get(target);
   if (last === undefined) {
-    last = { c: compiled(target), event: undefined, view: undefined };
-    lastView.set(target, last);
+    last = { c: compileTarget(target), event: undefined, view: undefined };
+    slots.set(target, last);
   }
   if (last.event === event && last.view !== undefined) return last.view;
   const view = last.c.empty ? plainView(event) : new TranslatedView(event, last.c);
